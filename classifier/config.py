@@ -1,0 +1,86 @@
+"""The frozen training configuration, saved with every model."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Literal
+
+from classifier.errors import ClassifierError
+
+Calibration = Literal["auto", "none", "sigmoid", "isotonic"]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that decides how a model is built and trained.
+
+    One instance crosses from the command line into :func:`classifier.train` and is
+    stored in the model card, so a model can always be rebuilt the same way.
+
+    Parameters
+    ----------
+    word_ngrams : tuple of int
+        Smallest and largest word n-gram.
+    char_ngrams : tuple of int
+        Smallest and largest character n-gram (``char_wb`` analyzer).
+    min_df : int
+        Ignore n-grams seen in fewer training posts than this.
+    max_char_features : int or None
+        Keep only the most frequent character n-grams (bounds memory and model size).
+    C : float
+        Inverse regularisation strength of the logistic regression.
+    calibration : {"auto", "none", "sigmoid", "isotonic"}
+        How scores are calibrated; ``"auto"`` picks by cross-validated Brier score.
+    target_precision : float or None
+        Pick the lowest threshold whose cross-validated precision reaches this;
+        ``None`` picks the threshold that maximises F1.
+    cv_folds : int
+        Folds of the cross-validation that reports metrics and picks the threshold.
+    seed : int
+        Seed of every random choice, so training is deterministic.
+
+    Examples
+    --------
+    >>> TrainConfig(C=4.0).C
+    4.0
+    >>> TrainConfig.from_dict(TrainConfig().to_dict()) == TrainConfig()
+    True
+    """
+
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+    min_df: int = 2
+    max_char_features: int | None = 300_000
+    C: float = 10.0
+    calibration: Calibration = "auto"
+    target_precision: float | None = None
+    cv_folds: int = 5
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.cv_folds < 2:
+            raise ClassifierError(f"cv_folds is {self.cv_folds}; use 2 or more")
+        if self.C <= 0:
+            raise ClassifierError(f"C is {self.C}; use a positive number")
+        if self.target_precision is not None and not 0 < self.target_precision <= 1:
+            raise ClassifierError(
+                f"target precision {self.target_precision} is outside (0, 1]; use e.g. 0.95"
+            )
+        if self.calibration not in ("auto", "none", "sigmoid", "isotonic"):
+            raise ClassifierError(
+                f"calibration {self.calibration!r} is unknown; use auto, none, sigmoid or isotonic"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the configuration as JSON-ready values."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        """Rebuild a configuration saved by :meth:`to_dict`, ignoring unknown keys."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for key in ("word_ngrams", "char_ngrams"):
+            if key in values:
+                values[key] = tuple(values[key])
+        return cls(**values)

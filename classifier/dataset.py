@@ -1,0 +1,208 @@
+"""Reading labelled posts from CSV, TSV and JSONL files."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from classifier.errors import ClassifierError
+
+#: Label spellings accepted in training files (compared case-insensitively).
+LABEL_VALUES: dict[str, int] = {
+    "1": 1,
+    "promotional": 1,
+    "promo": 1,
+    "true": 1,
+    "yes": 1,
+    "0": 0,
+    "organic": 0,
+    "false": 0,
+    "no": 0,
+}
+FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_SHOWN_LINES = 5
+
+
+@dataclass
+class LabelledPosts:
+    """Posts with their labels, and what was skipped on the way in.
+
+    Attributes
+    ----------
+    texts : list of str
+        The post texts.
+    labels : list of int
+        1 for promotional, 0 for organic.
+    columns : dict of str to list of str
+        Every other column of the input, aligned with ``texts`` (e.g. ``id``, ``kind``).
+    sources : list of str
+        ``file:line`` of each post.
+    skipped : dict of str to list of str
+        For each reason (``"empty text"``, ``"unknown label"``), the ``file:line`` of
+        every skipped row.
+    sha256 : str
+        Hash of the input files' bytes, in order.
+    """
+
+    texts: list[str] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+    columns: dict[str, list[str]] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    skipped: dict[str, list[str]] = field(default_factory=dict)
+    sha256: str = ""
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def counts(self) -> dict[str, int]:
+        """Number of posts per label name."""
+        return {"organic": self.labels.count(0), "promotional": self.labels.count(1)}
+
+    def subset(self, keep: Sequence[bool]) -> LabelledPosts:
+        """The posts where ``keep`` is true (nothing is recorded as skipped)."""
+        pick = [i for i, k in enumerate(keep) if k]
+        return LabelledPosts(
+            texts=[self.texts[i] for i in pick],
+            labels=[self.labels[i] for i in pick],
+            columns={name: [values[i] for i in pick] for name, values in self.columns.items()},
+            sources=[self.sources[i] for i in pick],
+            skipped={},
+            sha256=self.sha256,
+        )
+
+    def skipped_summary(self) -> list[str]:
+        """One line per skip reason, with the first line numbers, for people."""
+        lines = []
+        for reason, where in self.skipped.items():
+            shown = ", ".join(where[:_SHOWN_LINES]) + (", ..." if len(where) > _SHOWN_LINES else "")
+            lines.append(f"skipped {len(where)} row(s) with {reason}: {shown}")
+        return lines
+
+
+def parse_label(value: object) -> int | None:
+    """Map a label spelling to 1 or 0, or None when it is not one we know.
+
+    Examples
+    --------
+    >>> [parse_label(v) for v in ["Promotional", "no", " 1 ", "maybe", 1, True]]
+    [1, 0, 1, None, 1, 1]
+    """
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return int(value)
+    return LABEL_VALUES.get(str(value).strip().lower())
+
+
+def _rows(path: Path, kind: str) -> Iterator[tuple[int, dict[str, object]]]:
+    """Yield ``(line number, row)`` of one file."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ClassifierError(f"{path}: no such file; check the path") from None
+    except UnicodeDecodeError as error:
+        raise ClassifierError(
+            f"{path}: not UTF-8 (byte {error.start}); convert it, e.g. iconv -f cp1255 -t utf-8"
+        ) from None
+    except OSError as error:
+        raise ClassifierError(f"{path}: cannot read ({error.strerror}); check permissions") from None
+    if kind == "jsonl":
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ClassifierError(
+                    f"{path}:{number}: not valid JSON ({error.msg}); fix the line"
+                ) from None
+            if not isinstance(row, dict):
+                raise ClassifierError(f"{path}:{number}: expected a JSON object per line")
+            yield number, row
+        return
+    reader = csv.DictReader(text.splitlines(keepends=True), delimiter="\t" if kind == "tsv" else ",")
+    start = reader.line_num + 1
+    try:
+        for row in reader:
+            yield start, dict(row)
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise ClassifierError(f"{path}:{reader.line_num}: malformed {kind.upper()} ({error})") from None
+
+
+def read_labelled(
+    paths: Sequence[Path], text_column: str = "text", label_column: str = "label"
+) -> LabelledPosts:
+    """Read and concatenate labelled files, skipping (and recording) unusable rows.
+
+    The format comes from each file's extension: ``.csv``, ``.tsv`` or ``.jsonl``.
+    Files are UTF-8, with or without BOM.
+
+    Parameters
+    ----------
+    paths : sequence of Path
+        The files, read in order.
+    text_column, label_column : str
+        Names of the text and label columns (JSON keys).
+
+    Returns
+    -------
+    LabelledPosts
+
+    Raises
+    ------
+    ClassifierError
+        For a missing, unreadable or malformed file, an unknown extension or a missing column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.csv").write_text("text,label\\nמבצע ענק,1\\nבוקר טוב,organic\\n,1\\n")
+    >>> posts = read_labelled([folder / "a.csv"])
+    >>> posts.labels, posts.skipped
+    ([1, 0], {'empty text': ['a.csv:4']})
+    """
+    posts = LabelledPosts()
+    digest = hashlib.sha256()
+    for path in paths:
+        path = Path(path)
+        kind = FORMATS.get(path.suffix.lower())
+        if kind is None:
+            raise ClassifierError(f"{path}: unknown file type {path.suffix!r}; use .csv, .tsv or .jsonl")
+        if path.is_file():
+            digest.update(path.read_bytes())
+        seen_columns = False
+        for number, row in _rows(path, kind):
+            if not seen_columns:
+                missing = [c for c in (text_column, label_column) if c not in row]
+                if missing:
+                    raise ClassifierError(
+                        f"{path}: no column {missing[0]!r} (found: {', '.join(map(str, row))}); "
+                        "pass --text-column/--label-column"
+                    )
+                seen_columns = True
+            where = f"{path.name}:{number}"
+            text = row.get(text_column)
+            label = parse_label(row.get(label_column))
+            if text is None or not str(text).strip():
+                posts.skipped.setdefault("empty text", []).append(where)
+                continue
+            if label is None:
+                posts.skipped.setdefault("unknown label", []).append(where)
+                continue
+            posts.texts.append(str(text))
+            posts.labels.append(label)
+            posts.sources.append(where)
+            for name, value in row.items():
+                if name not in (text_column, label_column) and isinstance(name, str):
+                    column = posts.columns.setdefault(name, [""] * (len(posts.texts) - 1))
+                    column.append("" if value is None else str(value))
+            for column in posts.columns.values():
+                column.extend([""] * (len(posts.texts) - len(column)))
+    posts.sha256 = digest.hexdigest()
+    return posts

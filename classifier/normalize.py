@@ -1,0 +1,184 @@
+"""Hebrew text normalisation: pure functions, idempotent, never raising on a ``str``.
+
+The model sees normalised text only. Normalisation removes what varies without
+changing meaning (niqqud, bidi controls, quote variants, letter case, stretched
+letters) and replaces what is promotional by its *kind* rather than its value
+(a phone number, a price, a link) with a placeholder token such as ``_phone_``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+#: Placeholder tokens and the cue each stands for; ``features`` counts them.
+PLACEHOLDERS: dict[str, str] = {
+    "_url_": "link",
+    "_email_": "e-mail address",
+    "_phone_": "phone number",
+    "_price_": "price",
+    "_pct_": "percentage",
+    "_mention_": "@mention",
+    "_tag_": "hashtag",
+}
+
+# Niqqud and cantillation marks (not maqaf U+05BE, paseq U+05C0, sof pasuq U+05C3).
+_MARKS = "".join(chr(c) for c in [*range(0x0591, 0x05BE), 0x05BF, 0x05C1, 0x05C2, 0x05C4, 0x05C5, 0x05C7])
+# Bidi and zero-width controls.
+_CONTROLS = "".join(
+    chr(c) for c in [0x061C, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]
+)
+_CHAR_MAP = str.maketrans(
+    {
+        **{m: None for m in _MARKS + _CONTROLS},
+        "\u05be": "-",  # maqaf
+        "\u05f3": "'",  # Hebrew geresh
+        "\u05f4": '"',  # Hebrew gershayim
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\r": "\n",
+    }
+)
+
+_DIGIT_EDGE_L = r"(?<![\w+*])"
+_DIGIT_EDGE_R = r"(?!\w)"
+_URL = re.compile(
+    r"(?<![a-z0-9.-])(?:https?://|www\.)(?P<host>[^\s/?#]+)[^\s]*"
+    r"|(?<![a-z0-9@.-])(?P<bare>(?:[a-z0-9-]+\.)+(?:com|co\.il|org\.il|net|org|il|io|ly|me|app|shop|store|link|info|biz|tv|to|gl|xyz))(?:/[^\s]*)?(?![\w.])",
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(
+    _DIGIT_EDGE_L + r"(?:"
+    r"\+?972[-\s.]?\(?0?\)?(?:5\d|7\d|[2-489])[-\s.]?\d{3}[-\s.]?\d{4}"  # +972 52-1234567
+    r"|0(?:5\d|7\d)[-\s.]?\d{3}[-\s.]?\d{4}"  # 052-1234567, 077 123 4567
+    r"|0(?:5\d|7\d)[-\s.]?\d{7}"
+    r"|0[2-489][-\s.]?\d{3}[-\s.]?\d{4}"  # 03-5551234
+    r"|1[-\s]?[78]00[-\s]?\d{2,3}[-\s]?\d{3,4}"  # 1-800-123-456
+    r")" + _DIGIT_EDGE_R + r"|(?<![\w*])\*\d{4}(?!\w)"  # *2655
+)
+_NUMBER = r"\d+(?:[.,]\d+)*"
+_PRICE = re.compile(
+    rf"{_NUMBER}\s*(?:₪|ש\"ח|שח\b|שקלים|שקל|nis\b|ils\b|\$|€|דולר|יורו)"
+    rf"|(?:₪|\$|€|\bnis)\s*{_NUMBER}"
+)
+_PERCENT = re.compile(rf"{_NUMBER}\s*(?:%|אחוזים|אחוז)")
+_MENTION = re.compile(r"@\w+")
+_HASHTAG = re.compile(r"#(\w+)")
+_REPEAT = re.compile(r"([^\d\s])\1{3,}")
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _clean_characters(text: str) -> str:
+    """Apply the character-level rules until they change nothing more."""
+    for _ in range(4):
+        cleaned = unicodedata.normalize("NFKC", text.translate(_CHAR_MAP)).translate(_CHAR_MAP).lower()
+        cleaned = unicodedata.normalize("NFKC", cleaned)
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
+
+
+def _url_token(match: re.Match[str]) -> str:
+    host = (match.group("host") or match.group("bare") or "").lower()
+    host = host.removeprefix("www.").split("@")[-1].split(":")[0]
+    domain = re.sub(r"[^\w]+", "_", host).strip("_")
+    return f" _url_ {domain} " if domain else " _url_ "
+
+
+def _hashtag_words(match: re.Match[str]) -> str:
+    words = match.group(1).replace("_", " ").strip()
+    return f" _tag_ {words} "
+
+
+def _replace_once(text: str) -> str:
+    """One pass of the placeholder rules, the repeat cap and space folding."""
+    text = _URL.sub(_url_token, text)
+    text = _EMAIL.sub(" _email_ ", text)
+    text = _PHONE.sub(" _phone_ ", text)
+    text = _PRICE.sub(" _price_ ", text)
+    text = _PERCENT.sub(" _pct_ ", text)
+    text = _MENTION.sub(" _mention_ ", text)
+    text = _HASHTAG.sub(_hashtag_words, text)
+    text = _REPEAT.sub(r"\1\1\1", text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def normalize(text: str) -> str:
+    """Normalise one Hebrew post for the model.
+
+    Steps: Unicode NFKC; drop niqqud, cantillation and bidi/zero-width controls;
+    maqaf to ``-``; geresh/gershayim variants to ``'`` and ``"``; lower case;
+    links, e-mail addresses, phone numbers, prices, percentages, @mentions and
+    hashtags to placeholder tokens (a link keeps its domain, a hashtag its words);
+    any non-digit character repeated more than three times capped at three;
+    runs of spaces folded. Idempotent and total: ``normalize(normalize(t)) ==
+    normalize(t)`` for every ``str``.
+
+    Parameters
+    ----------
+    text : str
+        The post as written.
+
+    Returns
+    -------
+    str
+        The normalised post.
+
+    Examples
+    --------
+    >>> normalize('מבצע!!!!!! רק 99 ש״ח, התקשרו 050-1234567')
+    'מבצע!!! רק _price_ , התקשרו _phone_'
+    >>> normalize('שָׁלוֹם @dana_k #טיפים_לבית www.Shoko-Home.co.il/sale')
+    'שלום _mention_ _tag_ טיפים לבית _url_ shoko_home_co_il'
+    """
+    text = _clean_characters(text.replace("\r\n", "\n"))
+    # A replacement pads its token with spaces, which can expose a neighbour to an
+    # earlier rule ("₪5www.x.com"); repeating the rules until nothing changes keeps
+    # normalisation idempotent.
+    for _ in range(8):
+        replaced = _replace_once(text)
+        if replaced == text:
+            break
+        text = replaced
+    return text
+
+
+def normalize_many(texts: Iterable[str]) -> list[str]:
+    """Normalise every text of a batch (the first step of the model pipeline).
+
+    Examples
+    --------
+    >>> normalize_many(["שלום!!!!", "HELLO"])
+    ['שלום!!!', 'hello']
+    """
+    return [normalize(t) for t in texts]
+
+
+_TOKEN = re.compile(
+    r"_[a-z]+_"  # placeholders
+    r"|\w+(?:['\"]\w+)*'?"  # words, keeping acronyms (צה\"ל, ש\"ח) and geresh (ג'ירפה) whole
+    r"|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]"  # emoji and pictographs
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Split normalised text into word, placeholder and emoji tokens.
+
+    Examples
+    --------
+    >>> tokenize('צה"ל קנה ג\\'ינס ב _price_ 🔥')
+    ['צה"ל', 'קנה', "ג'ינס", 'ב', '_price_', '🔥']
+    """
+    return _TOKEN.findall(text)

@@ -1,0 +1,218 @@
+"""Training: cross-validate, choose calibration and threshold, fit, describe."""
+
+from __future__ import annotations
+
+import logging
+import platform
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sklearn
+from scipy.special import expit
+from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import Pipeline
+
+from classifier._version import __version__
+from classifier.config import TrainConfig
+from classifier.dataset import LabelledPosts
+from classifier.errors import ClassifierError
+from classifier.metrics import choose_threshold, expected_calibration_error, summarize
+from classifier.pipeline import build_pipeline
+from classifier.storage import save_model
+
+logger = logging.getLogger(__name__)
+MIN_PER_LABEL = 10
+CALIBRATIONS = ("none", "sigmoid", "isotonic")
+
+
+@dataclass
+class TrainedModel:
+    """A fitted pipeline with its model card.
+
+    Attributes
+    ----------
+    pipeline : sklearn.pipeline.Pipeline
+        ``predict_proba(texts)[:, 1]`` is the calibrated promotional score.
+    card : dict
+        Versions, training data, configuration, calibration, threshold and
+        cross-validated metrics.
+    cv_scores : numpy.ndarray
+        Out-of-fold calibrated scores of the training posts, in their order.
+    """
+
+    pipeline: Pipeline
+    card: dict[str, Any]
+    cv_scores: np.ndarray
+
+    def save(self, path: Path) -> None:
+        """Write the model and its JSON card atomically (see :func:`classifier.storage.save_model`)."""
+        save_model(self.pipeline, self.card, Path(path))
+
+
+def _check_trainable(posts: LabelledPosts, config: TrainConfig) -> None:
+    counts = posts.counts()
+    present = [name for name, n in counts.items() if n]
+    if len(present) < 2:
+        raise ClassifierError(
+            f"the training data has only {' and '.join(present) or 'no'} posts; both labels are needed"
+        )
+    fewest = min(counts.values())
+    if fewest < MIN_PER_LABEL:
+        label = min(counts, key=lambda name: counts[name])
+        raise ClassifierError(
+            f"the training data has {fewest} {label} posts; at least {MIN_PER_LABEL} of each label are needed"
+        )
+    if fewest < config.cv_folds:
+        raise ClassifierError(
+            f"{config.cv_folds}-fold cross-validation needs {config.cv_folds} posts of each label"
+        )
+
+
+def _calibrated_out_of_fold(
+    decision: np.ndarray, y: np.ndarray, method: str, folds: StratifiedKFold
+) -> np.ndarray:
+    """Out-of-fold calibrated probabilities from out-of-fold decision values."""
+    if method == "none":
+        return np.asarray(expit(decision))
+    column = decision.reshape(-1, 1)
+    if method == "sigmoid":
+        platt = LogisticRegression(C=1e6, max_iter=1000)
+        return np.asarray(cross_val_predict(platt, column, y, cv=folds, method="predict_proba")[:, 1])
+    probabilities = np.empty_like(decision, dtype=float)
+    for fit_rows, test_rows in folds.split(column, y):
+        isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+        isotonic.fit(decision[fit_rows], y[fit_rows])
+        probabilities[test_rows] = isotonic.predict(decision[test_rows])
+    return probabilities
+
+
+def _sigmoid_keeps_order(decision: np.ndarray, y: np.ndarray) -> bool:
+    """Whether Platt scaling of these scores has a positive slope (weak data can invert it)."""
+    platt = LogisticRegression(C=1e6, max_iter=1000).fit(decision.reshape(-1, 1), y)
+    return bool(platt.coef_[0, 0] > 0)
+
+
+def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedModel:
+    """Train a promotional-post model on labelled posts.
+
+    Cross-validates the uncalibrated pipeline (``config.cv_folds`` stratified folds,
+    seeded), chooses the calibration (by cross-validated Brier score when
+    ``config.calibration`` is ``"auto"``) and the decision threshold (max F1, or the
+    lowest meeting ``config.target_precision``) on the out-of-fold scores, then fits
+    the chosen pipeline on all posts. Deterministic: the same posts and
+    configuration give the same model and scores.
+
+    Parameters
+    ----------
+    posts : LabelledPosts
+        From :func:`classifier.dataset.read_labelled` or :func:`classifier.corpus.load_corpus`.
+    config : TrainConfig or None
+        None for the defaults.
+
+    Returns
+    -------
+    TrainedModel
+
+    Raises
+    ------
+    ClassifierError
+        With fewer than two labels, fewer than ten posts of a label, or an unreachable
+        target precision.
+
+    Examples
+    --------
+    >>> from classifier.dataset import LabelledPosts
+    >>> ads = [f"מבצע {i} הנחה רק היום באתר שלנו" for i in range(12)]
+    >>> chats = [f"מישהו ראה את המשחק אתמול {i}" for i in range(12)]
+    >>> posts = LabelledPosts(texts=ads + chats, labels=[1] * 12 + [0] * 12)
+    >>> model = train(posts, TrainConfig(min_df=1, cv_folds=3))
+    >>> model.card["training_data"]["rows"]
+    {'organic': 12, 'promotional': 12}
+    """
+    config = config or TrainConfig()
+    _check_trainable(posts, config)
+    texts, y = list(posts.texts), np.asarray(posts.labels, dtype=int)
+    folds = StratifiedKFold(n_splits=config.cv_folds, shuffle=True, random_state=config.seed)
+
+    logger.info("cross-validating on %d posts (%d folds)", len(texts), config.cv_folds)
+    decision = cross_val_predict(
+        build_pipeline(config, "none"), texts, y, cv=folds, method="decision_function"
+    )
+    methods = CALIBRATIONS if config.calibration == "auto" else (config.calibration,)
+    candidates: dict[str, dict[str, float]] = {}
+    calibrated: dict[str, np.ndarray] = {}
+    for method in methods:
+        if method == "sigmoid" and config.calibration == "auto" and not _sigmoid_keeps_order(decision, y):
+            logger.info("sigmoid calibration would reverse the score order on this data; not considered")
+            continue
+        calibrated[method] = _calibrated_out_of_fold(decision, y, method, folds)
+        candidates[method] = {
+            "brier": float(np.mean((calibrated[method] - y) ** 2)),
+            "ece": expected_calibration_error(y, calibrated[method]),
+        }
+    chosen = min(candidates, key=lambda m: (candidates[m]["brier"], candidates[m]["ece"]))
+    scores = calibrated[chosen]
+    try:
+        threshold = choose_threshold(y, scores, config.target_precision)
+    except ValueError:
+        raise ClassifierError(
+            f"no threshold reaches precision {config.target_precision} in cross-validation; "
+            "lower --target-precision"
+        ) from None
+    cv_metrics = summarize(y, scores, threshold)
+    logger.info("calibration %s, threshold %.3f; fitting on all %d posts", chosen, threshold, len(texts))
+    pipeline = build_pipeline(config, chosen).fit(texts, y)
+    card = _card(posts, config, chosen, candidates, threshold, cv_metrics)
+    return TrainedModel(pipeline=pipeline, card=card, cv_scores=scores)
+
+
+def _card(
+    posts: LabelledPosts,
+    config: TrainConfig,
+    calibration: str,
+    candidates: dict[str, dict[str, float]],
+    threshold: float,
+    cv_metrics: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "name": "promo-he",
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "package_version": __version__,
+        "sklearn_version": sklearn.__version__,
+        "python_version": platform.python_version(),
+        "training_data": {
+            "files": sorted({source.rsplit(":", 1)[0] for source in posts.sources}),
+            "sha256": posts.sha256,
+            "rows": posts.counts(),
+            "skipped": {reason: len(where) for reason, where in posts.skipped.items()},
+        },
+        "config": config.to_dict(),
+        "calibration": {"chosen": calibration, "cross_validated": candidates},
+        "threshold": threshold,
+        "threshold_rule": (
+            "max F1"
+            if config.target_precision is None
+            else f"lowest with precision >= {config.target_precision}"
+        ),
+        "cv_metrics": cv_metrics,
+    }
+
+
+def describe_metrics(metrics: dict[str, Any]) -> str:
+    """One line of the headline figures, for people.
+
+    Examples
+    --------
+    >>> describe_metrics({"precision": 0.9, "recall": 0.8, "f1": 0.847, "roc_auc": 0.95})
+    'precision 0.900  recall 0.800  F1 0.847  ROC-AUC 0.950'
+    """
+    auc = metrics.get("roc_auc")
+    return (
+        f"precision {metrics['precision']:.3f}  recall {metrics['recall']:.3f}  "
+        f"F1 {metrics['f1']:.3f}  ROC-AUC {'n/a' if auc is None else format(auc, '.3f')}"
+    )

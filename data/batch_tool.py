@@ -1,0 +1,290 @@
+"""Check hand-written corpus batches and merge them into ``data/posts.csv``.
+
+A batch is a UTF-8 text file in which every post starts with a header line::
+
+    ### label=1 kind=affiliate_code domain=fashion_beauty platform=instagram
+    the post text, as many lines as it needs
+
+Usage::
+
+    python data/batch_tool.py check data/batches/b1.txt [more batches...]
+    python data/batch_tool.py merge data/batches/b1.txt [more batches...]
+
+``check`` validates the headers, prints counts and lists every near-duplicate
+(character 5-gram Jaccard >= 0.6) and repeated opening (same first five words)
+within the batches and against ``data/posts.csv``. ``merge`` appends the posts
+that pass to ``data/posts.csv`` with fresh ids, rejecting the ones that clash,
+and rewrites the file atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import sys
+import tempfile
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+POSTS = HERE / "posts.csv"
+COLUMNS = ["id", "text", "label", "kind", "domain", "platform"]
+
+PROMO_KINDS = {
+    "explicit_ad",
+    "influencer_disclosed",
+    "influencer_undisclosed",
+    "affiliate_code",
+    "review_with_code",
+    "giveaway",
+    "self_promo",
+    "behind_the_scenes_dm",
+    "story_to_product",
+    "course_or_mlm",
+    "advertorial",
+    "growth_spam",
+    "scam",
+    "friend_shoutout",
+    "commercial_event",
+}
+ORGANIC_KINDS = {
+    "personal",
+    "opinion",
+    "humor",
+    "greeting",
+    "news",
+    "political",
+    "question",
+    "recommendation_request",
+    "brand_complaint",
+    "genuine_recommendation",
+    "about_marketing",
+    "community_notice",
+    "excited_personal",
+    "price_talk",
+    "job_ad",
+    "charity",
+}
+DOMAINS = {
+    "food",
+    "fashion_beauty",
+    "tech",
+    "real_estate",
+    "finance_crypto",
+    "health_fitness",
+    "parenting",
+    "travel",
+    "education",
+    "cars",
+    "pets",
+    "events_nightlife",
+    "home_diy",
+    "gaming_apps",
+    "music_culture",
+    "jobs_careers",
+    "community",
+    "telecom_insurance",
+    "politics_news",
+}
+PLATFORMS = {
+    "facebook",
+    "facebook_group",
+    "instagram",
+    "tiktok",
+    "x",
+    "whatsapp",
+    "youtube_comment",
+    "linkedin",
+    "forum",
+    "telegram",
+}
+HEADER = re.compile(r"^###\s+(.*)$")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def parse(path: Path) -> list[dict[str, str]]:
+    """Read one batch file into a list of post dicts; raise ValueError on bad headers."""
+    posts: list[dict[str, str]] = []
+    current: dict[str, str] | None = None
+    lines: list[str] = []
+
+    def close() -> None:
+        if current is not None:
+            current["text"] = "\n".join(lines).strip()
+            posts.append(current)
+
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = HEADER.match(line)
+        if match:
+            close()
+            fields = dict(part.split("=", 1) for part in match.group(1).split() if "=" in part)
+            current = {k: fields.get(k, "") for k in ("label", "kind", "domain", "platform")}
+            current["where"] = f"{path.name}:{number}"
+            lines = []
+        elif current is not None:
+            lines.append(line)
+    close()
+    return posts
+
+
+def problems_of(post: dict[str, str]) -> list[str]:
+    """Return what is wrong with one post's fields."""
+    found = []
+    if post["label"] not in ("0", "1"):
+        found.append(f"label {post['label']!r}")
+    kinds = PROMO_KINDS if post["label"] == "1" else ORGANIC_KINDS
+    if post["kind"] not in kinds:
+        found.append(f"kind {post['kind']!r} for label {post['label']}")
+    if post["domain"] not in DOMAINS:
+        found.append(f"domain {post['domain']!r}")
+    if post["domain"] == "politics_news" and post["label"] == "1":
+        found.append("politics_news is organic only")
+    if post["platform"] not in PLATFORMS:
+        found.append(f"platform {post['platform']!r}")
+    if not post["text"]:
+        found.append("empty text")
+    return found
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    return " ".join(_WORD.findall(text))
+
+
+def shingles(text: str) -> set[str]:
+    """Character 5-grams of the lightly normalised text."""
+    t = _norm(text)
+    return {t[i : i + 5] for i in range(max(1, len(t) - 4))}
+
+
+def opening(text: str) -> str:
+    """The first five words, normalised."""
+    return " ".join(_norm(text).split()[:5])
+
+
+def clashes(posts: list[dict[str, str]], existing: list[dict[str, str]]) -> dict[int, str]:
+    """Map index of each post in ``posts`` that clashes to the reason."""
+    pool = [
+        (p.get("where") or f"posts.csv id {p['id']}", shingles(p["text"]), opening(p["text"]))
+        for p in existing
+    ]
+    bad: dict[int, str] = {}
+    index: dict[str, list[int]] = {}
+    for j, (_, sh, _) in enumerate(pool):
+        for g in sh:
+            index.setdefault(g, []).append(j)
+    openings = {op: where for where, _, op in pool if len(op.split()) >= 5}
+    for i, post in enumerate(posts):
+        sh = shingles(post["text"])
+        op = opening(post["text"])
+        if len(op.split()) >= 5 and op in openings:
+            bad[i] = f"same first five words as {openings[op]}"
+        else:
+            counts: Counter[int] = Counter()
+            for g in sh:
+                counts.update(index.get(g, ()))
+            for j, inter in counts.most_common(5):
+                other = pool[j][1]
+                jac = inter / len(sh | other)
+                if jac >= 0.6:
+                    bad[i] = f"near-duplicate (Jaccard {jac:.2f}) of {pool[j][0]}"
+                    break
+        if i not in bad:
+            j = len(pool)
+            pool.append((post["where"], sh, op))
+            for g in sh:
+                index.setdefault(g, []).append(j)
+            if len(op.split()) >= 5:
+                openings[op] = post["where"]
+    return bad
+
+
+def read_posts() -> list[dict[str, str]]:
+    if not POSTS.exists():
+        return []
+    with POSTS.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def bucket(text: str) -> str:
+    n = len(text.split())
+    return "short(<11)" if n < 11 else "medium(11-50)" if n <= 50 else "long(>50)"
+
+
+def report(posts: list[dict[str, str]]) -> None:
+    print(f"{len(posts)} posts")
+    for field in ("label", "kind", "domain", "platform"):
+        print(f"  {field}: {dict(Counter(p[field] for p in posts).most_common())}")
+    print(f"  length: {dict(Counter(bucket(p['text']) for p in posts))}")
+    for label, hard in (("0", HARD_ORGANIC), ("1", SOFT_PROMO)):
+        of_label = [p for p in posts if p["label"] == label]
+        if of_label:
+            share = sum(p["kind"] in hard for p in of_label) / len(of_label)
+            print(f"  hard-case share of label {label}: {share:.0%}")
+
+
+HARD_ORGANIC = {
+    "brand_complaint",
+    "genuine_recommendation",
+    "recommendation_request",
+    "about_marketing",
+    "community_notice",
+    "excited_personal",
+    "price_talk",
+    "job_ad",
+    "charity",
+}
+SOFT_PROMO = {
+    "influencer_undisclosed",
+    "advertorial",
+    "growth_spam",
+    "story_to_product",
+    "review_with_code",
+    "behind_the_scenes_dm",
+    "friend_shoutout",
+}
+
+
+def write_posts(rows: list[dict[str, str]]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=HERE, prefix=".posts-", suffix=".csv")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp, POSTS)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[0] not in ("check", "merge"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    posts: list[dict[str, str]] = []
+    for name in argv[1:]:
+        posts.extend(parse(Path(name)))
+    failed = 0
+    for post in posts:
+        found = problems_of(post)
+        if found:
+            failed += 1
+            print(f"{post['where']}: {'; '.join(found)}")
+    existing = read_posts()
+    bad = clashes(posts, existing)
+    for i, reason in sorted(bad.items()):
+        print(f"{posts[i]['where']}: {reason}")
+    good = [p for i, p in enumerate(posts) if i not in bad and not problems_of(p)]
+    report(posts)
+    print(f"{failed} with bad fields, {len(bad)} clashing, {len(good)} clean")
+    if argv[0] == "merge":
+        next_id = 1 + max((int(p["id"]) for p in existing), default=0)
+        for post in good:
+            post["id"] = str(next_id)
+            next_id += 1
+        write_posts(existing + good)
+        print(f"merged {len(good)} posts into {POSTS} ({len(existing) + len(good)} in all)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from classifier import __version__
+from classifier.cli import main
+from classifier.storage import card_path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def posts_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "posts"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "ad.txt").write_text("מבצע ענק! קוד הנחה 20% לכל האתר, הלינק בביו", encoding="utf-8")
+    (folder / "sub" / "chat.txt").write_text("\ufeffמישהו יודע אם יש גשם מחר בצפון?", encoding="utf-8")
+    (folder / "notes.md").write_text("not a post", encoding="utf-8")
+    return folder
+
+
+def test_cli_version_and_help(runner: CliRunner) -> None:
+    assert runner.invoke(main, ["--version"]).output.strip() == f"promo, version {__version__}"
+    for command in (["train", "--help"], ["score", "--help"]):
+        result = runner.invoke(main, command)
+        assert result.exit_code == 0
+        assert "Examples:" in result.output
+
+
+def test_cli_train_writes_model_and_card_and_prints_cv_metrics(
+    runner: CliRunner, corpus_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "m.joblib"
+    result = runner.invoke(main, ["train", str(corpus_file), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "5-fold cross-validation: precision" in result.stdout
+    assert "ROC-AUC" in result.stdout
+    assert f"wrote model {out}" in result.stderr
+    card = json.loads(card_path(out).read_text(encoding="utf-8"))
+    assert card["training_data"]["rows"] == {"organic": 24, "promotional": 24}
+
+
+def test_cli_train_reports_skipped_rows(runner: CliRunner, corpus_file: Path, tmp_path: Path) -> None:
+    with corpus_file.open("a", encoding="utf-8") as handle:
+        handle.write(",1\nבוקר טוב,maybe\n")
+    result = runner.invoke(main, ["train", str(corpus_file), "--out", str(tmp_path / "m.joblib")])
+    assert result.exit_code == 0
+    assert "skipped 1 row(s) with empty text: posts.csv:50" in result.stderr
+    assert "skipped 1 row(s) with unknown label: posts.csv:51" in result.stderr
+
+
+def test_cli_train_errors_are_one_line_with_exit_1(runner: CliRunner, tmp_path: Path) -> None:
+    small = tmp_path / "small.csv"
+    small.write_text("text,label\nמבצע,1\nשלום,0\n", encoding="utf-8")
+    result = runner.invoke(main, ["train", str(small), "--out", str(tmp_path / "m.joblib")])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("error: the training data has 1 ")
+    assert "Traceback" not in result.output
+
+
+def test_cli_train_needs_out_with_data(runner: CliRunner, corpus_file: Path) -> None:
+    result = runner.invoke(main, ["train", str(corpus_file)])
+    assert result.exit_code == 2
+    assert "pass --out PATH" in result.stderr
+
+
+def test_cli_score_folder_table(runner: CliRunner, model_file: Path, posts_dir: Path) -> None:
+    result = runner.invoke(main, ["score", str(posts_dir), "--model", str(model_file)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["score", "label", "source"]
+    assert [line.split()[-1] for line in lines[1:]] == [
+        str(posts_dir / "ad.txt"),
+        str(posts_dir / "sub" / "chat.txt"),
+    ]
+    ad, chat = (float(line.split()[0]) for line in lines[1:])
+    assert ad > chat
+
+
+def test_cli_score_csv_and_jsonl_agree(runner: CliRunner, model_file: Path, posts_dir: Path) -> None:
+    as_csv = runner.invoke(main, ["score", str(posts_dir), "--model", str(model_file), "--format", "csv"])
+    as_jsonl = runner.invoke(main, ["score", str(posts_dir), "--model", str(model_file), "--format", "jsonl"])
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    records = [json.loads(line) for line in as_jsonl.stdout.splitlines()]
+    assert [r["source"] for r in rows] == [r["source"] for r in records]
+    assert [float(r["score"]) for r in rows] == [r["score"] for r in records]
+    assert {r["label"] for r in records} <= {"promotional", "organic"}
+
+
+def test_cli_score_stdin_lines_and_threshold(runner: CliRunner, model_file: Path) -> None:
+    text = "מבצע ענק באתר\n\nשבת שלום לכולם\n"
+    result = runner.invoke(
+        main,
+        ["score", "-", "--lines", "--format", "jsonl", "--threshold", "0", "--model", str(model_file)],
+        input=text,
+    )
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in records] == ["<stdin>:1", "<stdin>:3"]
+    assert {r["label"] for r in records} == {"promotional"}
+
+
+def test_cli_score_bad_inputs_are_reported_and_the_rest_scored(
+    runner: CliRunner, model_file: Path, posts_dir: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes("מבצע חם".encode("cp1255"))
+    args = ["score", str(tmp_path / "missing.txt"), str(empty), str(legacy), str(posts_dir / "ad.txt")]
+    result = runner.invoke(main, [*args, "--model", str(model_file), "--format", "csv"])
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    assert f"error: {tmp_path / 'missing.txt'}: no such file" in errors
+    assert f"error: {empty}: empty; nothing to score" in errors
+    assert any(line.startswith(f"error: {legacy}: not valid utf-8") and "cp1255" in line for line in errors)
+    assert len(result.stdout.splitlines()) == 2  # header and the one good post
+
+
+def test_cli_score_reads_windows_1255_with_encoding(
+    runner: CliRunner, model_file: Path, tmp_path: Path
+) -> None:
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes("מבצע חם".encode("cp1255"))
+    result = runner.invoke(main, ["score", str(legacy), "--encoding", "cp1255", "--model", str(model_file)])
+    assert result.exit_code == 0
+
+
+def test_cli_score_missing_model_is_an_error(runner: CliRunner, posts_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["score", str(posts_dir), "--model", str(tmp_path / "none.joblib")])
+    assert result.exit_code == 1
+    assert "no model there; train one with `promo train --out" in result.stderr
+
+
+def test_cli_score_usage_errors_exit_2(runner: CliRunner, model_file: Path) -> None:
+    assert runner.invoke(main, ["score"]).exit_code == 2
+    assert runner.invoke(main, ["score", "-", "--format", "xml", "--model", str(model_file)]).exit_code == 2
+    assert runner.invoke(main, ["score", "-", "--threshold", "2", "--model", str(model_file)]).exit_code == 2
+
+
+def test_python_m_classifier_runs_like_promo() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "classifier", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert "Usage: promo" in result.stdout

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from classifier import Predictor
+
+
+def test_predictor_scores_ads_above_chat(predictor: Predictor) -> None:
+    ad = predictor.score("מבצע ענק! קוד הנחה 20% לכל האתר, הלינק בביו")
+    chat = predictor.score("מישהו יודע אם יש גשם מחר בצפון?")
+    assert 0 <= chat < ad <= 1
+
+
+def test_predictor_score_many_matches_score_and_predict_uses_threshold(predictor: Predictor) -> None:
+    texts = ["הגרלה! עקבו ותייגו חברים", "שבת שלום לכולם", "אבד כלב ליד הפארק"]
+    many = predictor.score_many(texts)
+    assert many.shape == (3,)
+    assert [predictor.score(t) for t in texts] == many.tolist()
+    assert predictor.predict(texts, threshold=0.0) == ["promotional"] * 3
+    assert predictor.predict(texts, threshold=1.01) == ["organic"] * 3
+    expected = ["promotional" if s >= predictor.threshold else "organic" for s in many]
+    assert predictor.predict(texts) == expected
+
+
+def test_predictor_score_many_accepts_empty_and_generators(predictor: Predictor) -> None:
+    assert predictor.score_many([]).shape == (0,)
+    assert predictor.score_many(t for t in ["שלום"]).shape == (1,)
+
+
+def test_predictor_load_round_trip_keeps_scores(predictor: Predictor, model_file: Path) -> None:
+    loaded = Predictor.load(model_file)
+    texts = ["מבצע", "שלום", ""]
+    assert np.array_equal(loaded.score_many(texts), predictor.score_many(texts))
+    assert loaded.threshold == predictor.threshold
+    assert loaded.card == predictor.card
+
+
+@settings(max_examples=40, derandomize=True, deadline=None)
+@given(st.lists(st.text(max_size=60), min_size=1, max_size=6))
+def test_predictor_scores_any_strings_in_unit_interval_whatever_the_order(
+    predictor: Predictor, texts: list[str]
+) -> None:
+    scores = predictor.score_many(texts)
+    assert np.all((scores >= 0) & (scores <= 1))
+    reversed_scores = predictor.score_many(list(reversed(texts)))
+    assert np.allclose(scores, reversed_scores[::-1], rtol=0, atol=1e-12)
