@@ -24,9 +24,10 @@ import os
 import re
 import sys
 import tempfile
-import unicodedata
 from collections import Counter
 from pathlib import Path
+
+from classifier.corpus import near_duplicate_pairs, opening_words
 
 HERE = Path(__file__).resolve().parent
 POSTS = HERE / "posts.csv"
@@ -101,7 +102,6 @@ PLATFORMS = {
     "telegram",
 }
 HEADER = re.compile(r"^###\s+(.*)$")
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def parse(path: Path) -> list[dict[str, str]]:
@@ -148,56 +148,28 @@ def problems_of(post: dict[str, str]) -> list[str]:
     return found
 
 
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
-    return " ".join(_WORD.findall(text))
-
-
-def shingles(text: str) -> set[str]:
-    """Character 5-grams of the lightly normalised text."""
-    t = _norm(text)
-    return {t[i : i + 5] for i in range(max(1, len(t) - 4))}
-
-
-def opening(text: str) -> str:
-    """The first five words, normalised."""
-    return " ".join(_norm(text).split()[:5])
-
-
 def clashes(posts: list[dict[str, str]], existing: list[dict[str, str]]) -> dict[int, str]:
-    """Map index of each post in ``posts`` that clashes to the reason."""
-    pool = [
-        (p.get("where") or f"posts.csv id {p['id']}", shingles(p["text"]), opening(p["text"]))
-        for p in existing
-    ]
+    """Map the index of each post in ``posts`` that clashes with an earlier post to the reason.
+
+    Uses the corpus checks of the test suite: normalised character 5-gram Jaccard
+    >= 0.6, or the same first five normalised words.
+    """
+    pool = existing + posts
+    where = [p.get("where") or f"posts.csv id {p['id']}" for p in pool]
+    offset = len(existing)
     bad: dict[int, str] = {}
-    index: dict[str, list[int]] = {}
-    for j, (_, sh, _) in enumerate(pool):
-        for g in sh:
-            index.setdefault(g, []).append(j)
-    openings = {op: where for where, _, op in pool if len(op.split()) >= 5}
-    for i, post in enumerate(posts):
-        sh = shingles(post["text"])
-        op = opening(post["text"])
-        if len(op.split()) >= 5 and op in openings:
-            bad[i] = f"same first five words as {openings[op]}"
+    for i, j, jaccard in near_duplicate_pairs([p["text"] for p in pool], threshold=0.6):
+        if j >= offset and j - offset not in bad and (i < offset or i - offset not in bad):
+            bad[j - offset] = f"near-duplicate (Jaccard {jaccard:.2f}) of {where[i]}"
+    first: dict[str, int] = {}
+    for k, post in enumerate(pool):
+        opening = opening_words(post["text"])
+        if opening is None or (k >= offset and k - offset in bad):
+            continue
+        if opening in first and k >= offset:
+            bad[k - offset] = f"same first five words as {where[first[opening]]}"
         else:
-            counts: Counter[int] = Counter()
-            for g in sh:
-                counts.update(index.get(g, ()))
-            for j, inter in counts.most_common(5):
-                other = pool[j][1]
-                jac = inter / len(sh | other)
-                if jac >= 0.6:
-                    bad[i] = f"near-duplicate (Jaccard {jac:.2f}) of {pool[j][0]}"
-                    break
-        if i not in bad:
-            j = len(pool)
-            pool.append((post["where"], sh, op))
-            for g in sh:
-                index.setdefault(g, []).append(j)
-            if len(op.split()) >= 5:
-                openings[op] = post["where"]
+            first.setdefault(opening, k)
     return bad
 
 

@@ -1,0 +1,83 @@
+"""Choose the classifier and its hyper-parameters by cross-validation on the corpus's training split.
+
+Every candidate is scored by 5-fold cross-validation (stratified, seed 0) on the
+training split of data/posts.csv only; the held-out split is never read here.
+For each candidate: ROC-AUC of the out-of-fold decision values and macro-F1 at
+the threshold that maximises F1 on them, and the wall time.
+
+    python benchmarks/model_selection.py            # prints a Markdown table
+    python benchmarks/model_selection.py --quick    # fewer candidates
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+from sklearn.linear_model import SGDClassifier
+from sklearn.metrics import f1_score, roc_auc_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.svm import LinearSVC
+
+from classifier.config import TrainConfig
+from classifier.corpus import load_corpus
+from classifier.metrics import choose_threshold
+from classifier.pipeline import build_pipeline
+
+
+def _candidates(quick: bool) -> list[tuple[str, TrainConfig, object | None]]:
+    base = TrainConfig()
+    grid: list[tuple[str, TrainConfig, object | None]] = [
+        (f"logreg C={c}", replace(base, C=c), None)
+        for c in ((3.0, 10.0, 30.0) if quick else (1.0, 3.0, 10.0, 30.0, 100.0))
+    ]
+    if quick:
+        return grid
+    grid += [
+        ("logreg C=10 char 1-4", replace(base, char_ngrams=(1, 4)), None),
+        ("logreg C=10 char 3-6", replace(base, char_ngrams=(3, 6)), None),
+        ("logreg C=10 words 1-1", replace(base, word_ngrams=(1, 1)), None),
+        ("logreg C=10 min_df=1", replace(base, min_df=1), None),
+        ("logreg C=10 char cap 100k", replace(base, max_char_features=100_000), None),
+        ("linear SVM C=0.3", base, LinearSVC(C=0.3, class_weight="balanced", random_state=0)),
+        ("linear SVM C=1", base, LinearSVC(C=1.0, class_weight="balanced", random_state=0)),
+        (
+            "SGD modified Huber",
+            base,
+            SGDClassifier(loss="modified_huber", alpha=1e-5, class_weight="balanced", random_state=0),
+        ),
+    ]
+    return grid
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    posts = load_corpus("train")
+    texts, y = posts.texts, np.asarray(posts.labels)
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    print(
+        f"Cross-validation on the training split ({len(texts)} posts), {date.today()}, {platform.machine()},"
+    )
+    print(f"Python {platform.python_version()}.\n")
+    print("| candidate | ROC-AUC | macro-F1 | seconds |")
+    print("|---|---|---|---|")
+    for name, config, classifier in _candidates(args.quick):
+        pipeline = build_pipeline(config, "none")
+        if classifier is not None:
+            pipeline.set_params(classifier=classifier)
+        start = time.perf_counter()
+        decision = cross_val_predict(pipeline, texts, y, cv=folds, method="decision_function")
+        seconds = time.perf_counter() - start
+        threshold = choose_threshold(y, decision)
+        macro = f1_score(y, decision >= threshold, average="macro")
+        print(f"| {name} | {roc_auc_score(y, decision):.4f} | {macro:.4f} | {seconds:.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
