@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -23,6 +24,16 @@ class _StderrHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         prefix = "warning: " if record.levelno >= logging.WARNING else ""
         click.echo(prefix + record.getMessage(), err=True)
+
+
+def _column_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The text and label column options shared by train and evaluate."""
+    command = click.option(
+        "--label-column", default="label", show_default=True, help="Column (or JSON key) holding the label."
+    )(command)
+    return click.option(
+        "--text-column", default="text", show_default=True, help="Column (or JSON key) holding the post."
+    )(command)
 
 
 def _fail(error: ClassifierError) -> None:
@@ -95,9 +106,8 @@ def train(
       promo train a.jsonl b.tsv --text-column body --label-column is_ad --out m.joblib
       promo train my-posts.csv --target-precision 0.95 --out strict.joblib
     """
-    from classifier.corpus import load_corpus
     from classifier.dataset import read_labelled
-    from classifier.default_model import default_model_path
+    from classifier.default_model import default_model_path, train_default_model
     from classifier.training import describe_metrics
     from classifier.training import train as train_model
 
@@ -106,19 +116,21 @@ def train(
     destination = out or default_model_path()
     try:
         config = TrainConfig(target_precision=target_precision, calibration=calibration, seed=seed)  # type: ignore[arg-type]
-        posts = read_labelled(list(data), text_column, label_column) if data else load_corpus("train")
-        for line in posts.skipped_summary():
-            logger.warning(line)
-        counts = posts.counts()
-        logger.info(
-            "training on %d posts (%d promotional, %d organic)",
-            len(posts),
-            counts["promotional"],
-            counts["organic"],
-        )
-        model = train_model(posts, config)
-        if not data:
-            model.card["training_data"]["split"] = "train (held-out split excluded)"
+        if data:
+            posts = read_labelled(list(data), text_column, label_column)
+            for line in posts.skipped_summary():
+                logger.warning(line)
+            counts = posts.counts()
+            logger.info(
+                "training on %d posts (%d promotional, %d organic)",
+                len(posts),
+                counts["promotional"],
+                counts["organic"],
+            )
+            model = train_model(posts, config)
+        else:
+            logger.info("training the default model on the bundled corpus's training split")
+            model = train_default_model(config)
         click.echo(f"{config.cv_folds}-fold cross-validation: {describe_metrics(model.card['cv_metrics'])}")
         click.echo(
             f"threshold {model.card['threshold']:.3f} ({model.card['threshold_rule']}), "
@@ -186,3 +198,67 @@ def score(
             "%d input(s) could not be scored; %d post(s) scored", counts["failed"], counts["scored"]
         )
         sys.exit(1)
+
+
+@main.command()
+@click.argument("data", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--model",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Model file; default: the built-in model.",
+)
+@_column_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--threshold", type=click.FloatRange(0, 1), help="Override the model's decision threshold.")
+@click.option(
+    "--report",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also write an HTML report with plots to this folder (needs the 'report' extra).",
+)
+def evaluate(
+    data: tuple[Path, ...],
+    model: Path | None,
+    text_column: str,
+    label_column: str,
+    fmt: str,
+    threshold: float | None,
+    report: Path | None,
+) -> None:
+    """Measure a model on labelled posts (default: the bundled corpus's held-out split).
+
+    Prints precision, recall and F1 per class, macro-F1, ROC-AUC, PR-AUC, Brier
+    score, expected calibration error, the confusion matrix, score distributions,
+    figures per kind (when the data has a kind column) and the most confident errors.
+
+    \b
+    Examples:
+      promo evaluate
+      promo evaluate my-labelled.csv --model models/mine.joblib
+      promo evaluate --format json > heldout.json
+      promo evaluate --report reports/heldout
+    """
+    from classifier.corpus import load_corpus
+    from classifier.dataset import read_labelled
+    from classifier.evaluation import evaluate as evaluate_model
+    from classifier.evaluation import render_text
+    from classifier.predictor import Predictor
+
+    try:
+        predictor = Predictor.load(model)
+        posts = read_labelled(list(data), text_column, label_column) if data else load_corpus("heldout")
+        for line in posts.skipped_summary():
+            logger.warning(line)
+        if not posts.texts:
+            raise ClassifierError("no labelled posts to evaluate; check the files and the column options")
+        result = evaluate_model(predictor, posts, threshold)
+        if fmt == "json":
+            click.echo(json.dumps(result.figures, ensure_ascii=False, indent=2))
+        else:
+            click.echo(render_text(result.figures))
+        if report is not None:
+            from classifier.report import write_report
+
+            page = write_report(result, report, model_card=predictor.card)
+            logger.info("report written: %s", page)
+    except ClassifierError as error:
+        _fail(error)

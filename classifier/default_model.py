@@ -6,15 +6,19 @@ import hashlib
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sklearn
 from sklearn.pipeline import Pipeline
 
 from classifier._version import __version__
+from classifier.config import TrainConfig
 from classifier.corpus import bundled_corpus_path, load_corpus
 from classifier.errors import ClassifierError
 from classifier.storage import load_model
+
+if TYPE_CHECKING:
+    from classifier.training import TrainedModel
 
 logger = logging.getLogger(__name__)
 MODEL_NAME = "promo-he.joblib"
@@ -63,8 +67,6 @@ def load_default_model() -> tuple[Pipeline, dict[str, Any]]:
     (Pipeline, dict)
         The fitted pipeline and its card.
     """
-    from classifier.training import train  # imported here: scoring alone never needs it
-
     path = default_model_path()
     if not path.is_file():
         reason: str | None = "it does not exist yet"
@@ -77,8 +79,26 @@ def load_default_model() -> tuple[Pipeline, dict[str, Any]]:
         if reason is None:
             return pipeline, card
     logger.warning("training the default model at %s because %s (about a minute, once)", path, reason)
-    model = train(load_corpus("train"))
-    model.card["training_data"]["split"] = "train (held-out split excluded)"
+    model = train_default_model()
     model.save(path)
     logger.warning("default model ready: %s", path)
     return model.pipeline, model.card
+
+
+def train_default_model(config: TrainConfig | None = None) -> TrainedModel:
+    """Train the default model on the bundled corpus's training split and measure it on the held-out split.
+
+    The held-out figures (overall and per kind) are added to the card under ``"heldout"``.
+    """
+    from classifier.evaluation import evaluate
+    from classifier.predictor import Predictor
+    from classifier.training import train
+
+    model = train(load_corpus("train"), config)
+    model.card["training_data"]["split"] = "train (the fixed held-out split is excluded)"
+    heldout = load_corpus("heldout")
+    figures = evaluate(Predictor(model.pipeline, model.card), heldout).figures
+    model.card["heldout"] = {
+        key: figures[key] for key in ("n", "overall", "per_class", "per_kind") if key in figures
+    }
+    return model
