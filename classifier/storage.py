@@ -16,6 +16,7 @@ import joblib
 import sklearn
 from sklearn.pipeline import Pipeline
 
+from classifier.card import render_markdown
 from classifier.errors import ClassifierError
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,11 @@ FORMAT_VERSION = 1
 def card_path(model_path: Path) -> Path:
     """The JSON card beside a model: ``x.joblib`` -> ``x.card.json``."""
     return model_path.with_name(model_path.stem + ".card.json")
+
+
+def markdown_card_path(model_path: Path) -> Path:
+    """The Markdown card beside a model: ``x.joblib`` -> ``x.md``."""
+    return model_path.with_name(model_path.stem + ".md")
 
 
 @contextmanager
@@ -54,16 +60,18 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
 
 
 def save_model(pipeline: Pipeline, card: dict[str, Any], path: Path) -> None:
-    """Save a fitted pipeline and its card to ``path``, and the card as JSON beside it.
+    """Save a fitted pipeline and its card to ``path``, and the card as JSON and Markdown beside it.
 
-    The model file is complete before it replaces any existing one; the JSON card
-    is a readable copy of the card stored inside the model file.
+    The model file is complete before it replaces any existing one; the JSON and
+    Markdown cards are readable copies of the card stored inside the model file.
     """
     path = Path(path)
     with atomic_writer(path) as stream:
         joblib.dump({"format": FORMAT_VERSION, "pipeline": pipeline, "card": card}, stream)
     with atomic_writer(card_path(path)) as stream:
         stream.write((json.dumps(card, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    with atomic_writer(markdown_card_path(path)) as stream:
+        stream.write(render_markdown(card).encode("utf-8"))
 
 
 def load_model(path: Path) -> tuple[Pipeline, dict[str, Any]]:

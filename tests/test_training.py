@@ -8,7 +8,7 @@ import pytest
 
 from classifier import ClassifierError, Predictor, TrainConfig, train, training
 from classifier.dataset import LabelledPosts
-from classifier.storage import card_path, load_model
+from classifier.storage import card_path, load_model, markdown_card_path
 from classifier.training import TrainedModel
 
 
@@ -81,6 +81,16 @@ def test_save_writes_model_and_card_and_round_trips(tiny_model: TrainedModel, tm
     _, card = load_model(path)
     assert card == tiny_model.card
     assert card_path(path).read_text(encoding="utf-8").startswith("{")
+    markdown = markdown_card_path(path).read_text(encoding="utf-8")
+    for heading in (
+        "## Intended use",
+        "## Label definition",
+        "## Training data",
+        "## Metrics",
+        "## Limitations",
+    ):
+        assert heading in markdown
+    assert "24 promotional, 24 organic" in markdown
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
 
 
