@@ -123,3 +123,8 @@ def build_features(config: TrainConfig) -> Pipeline:
             ("union", FeatureUnion([("word", word), ("char", char), ("cues", StructuralCues())])),
         ]
     )
+
+
+def feature_names(features: Pipeline) -> np.ndarray:
+    """Names of the fitted extractor's columns, prefixed by block: ``word__``, ``char__``, ``cues__``."""
+    return np.asarray(features.named_steps["union"].get_feature_names_out(), dtype=object)

@@ -74,6 +74,18 @@ _PERCENT = re.compile(rf"{_NUMBER}\s*(?:%|אחוזים|אחוז)")
 _MENTION = re.compile(r"@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
 _REPEAT = re.compile(r"([^\d\s])\1{3,}")
+#: The pattern each placeholder token replaces, in the order they are applied.
+PLACEHOLDER_PATTERNS: dict[str, re.Pattern[str]] = {
+    "_url_": _URL,
+    "_email_": _EMAIL,
+    "_phone_": _PHONE,
+    "_price_": _PRICE,
+    "_pct_": _PERCENT,
+    "_mention_": _MENTION,
+    "_tag_": _HASHTAG,
+}
+#: One-character-for-one rules (quotes, maqaf) and deletions (marks, controls).
+CHARACTER_MAP = _CHAR_MAP
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.pipeline import Pipeline
 
 from classifier.storage import load_model
+
+if TYPE_CHECKING:
+    from classifier.disclosure import Disclosure
+    from classifier.explain import Explanation
+    from classifier.passages import Passage
 
 PROMOTIONAL = "promotional"
 ORGANIC = "organic"
@@ -108,6 +113,40 @@ class Predictor:
         """
         cut = self.threshold if threshold is None else threshold
         return [label_of(score, cut) for score in self.score_many(texts)]
+
+    def explain(self, text: str) -> Explanation:
+        """Why a post scored as it did: what in it pushed the score up and down.
+
+        See :func:`classifier.explain.explain`; ``.top(8)`` gives the strongest items each way.
+        """
+        from classifier.explain import explain
+
+        return explain(self.pipeline, text)
+
+    def passages(self, text: str) -> list[Passage]:
+        """Split a long post into passages (paragraphs, lines or sentences) and score each.
+
+        A post of fewer than three sentences is one passage. See :mod:`classifier.passages`.
+        """
+        from classifier.passages import score_passages
+
+        return score_passages(text, self.score_many)
+
+    def disclosure(self, text: str) -> Disclosure:
+        """Whether the post says it is paid content: ``clear``, ``weak`` or ``none``.
+
+        See :func:`classifier.disclosure.classify_disclosure`.
+        """
+        from classifier.disclosure import classify_disclosure
+
+        return classify_disclosure(text)
+
+    def is_undisclosed(self, text: str, threshold: float | None = None) -> bool:
+        """True when the post scores promotional and its disclosure is ``none`` or ``weak``."""
+        from classifier.disclosure import is_undisclosed
+
+        cut = self.threshold if threshold is None else threshold
+        return is_undisclosed(self.score(text) >= cut, self.disclosure(text))
 
 
 def label_of(score: float, threshold: float) -> str:

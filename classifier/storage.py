@@ -33,6 +33,13 @@ def markdown_card_path(model_path: Path) -> Path:
     return model_path.with_name(model_path.stem + ".md")
 
 
+def _umask() -> int:
+    """The process's file-creation mask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """Open ``path`` for writing through a temporary file renamed over it on success.
@@ -49,6 +56,8 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         ) from None
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes owner-only files; give the result the usual permissions instead
+        os.chmod(temporary, 0o666 & ~_umask())
         with os.fdopen(handle, "wb") as stream:
             yield stream
             stream.flush()

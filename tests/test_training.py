@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import joblib
@@ -121,3 +122,13 @@ def test_load_model_rejects_files_that_are_not_models(tmp_path: Path) -> None:
         load_model(other)
     with pytest.raises(ClassifierError, match="no model there"):
         load_model(tmp_path / "absent.joblib")
+
+
+def test_save_gives_files_the_permissions_of_the_umask(tiny_model: TrainedModel, tmp_path: Path) -> None:
+    path = tmp_path / "m.joblib"
+    old = os.umask(0o022)
+    try:
+        tiny_model.save(path)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644

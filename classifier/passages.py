@@ -1,0 +1,121 @@
+"""Where in a long post the promotion sits: passages, their scores, and highlighting."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Posts with fewer sentences than this are one passage.
+MIN_SENTENCES = 3
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+_LINE = re.compile(r"[^\n]*\S[^\n]*")
+# a sentence ends at . ! ? … (and runs of them) followed by space, or at the end
+_SENTENCE = re.compile(r"\S.*?(?:[.!?…]+(?=\s)|$)", re.DOTALL)
+_COLOR_ON = "\x1b[1;31m"
+_COLOR_OFF = "\x1b[0m"
+MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A part of a post: its offsets in the post, its text and its score."""
+
+    start: int
+    end: int
+    text: str
+    score: float
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {"start": self.start, "end": self.end, "score": round(self.score, 4), "text": self.text}
+
+
+def _spans(pattern: re.Pattern[str], text: str, offset: int = 0) -> list[tuple[int, int]]:
+    spans = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        chunk = match.group()
+        start += len(chunk) - len(chunk.lstrip())
+        end -= len(chunk) - len(chunk.rstrip())
+        if end > start:
+            spans.append((offset + start, offset + end))
+    return spans
+
+
+def split_passages(text: str) -> list[tuple[int, int]]:
+    """Split a post into passages: paragraphs, else lines, else sentences.
+
+    A post with fewer than :data:`MIN_SENTENCES` sentences is one passage. Otherwise
+    it is split at blank lines into paragraphs; a post with one paragraph is split
+    into its lines, and a post with one line into its sentences.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(start, end)`` offsets into ``text``, in order, stripped of white space.
+
+    Examples
+    --------
+    >>> post = "שלום לכולם. היה יום ארוך.\\n\\nרוצים הנחה? היכנסו לאתר שלנו עכשיו!"
+    >>> [post[a:b] for a, b in split_passages(post)]
+    ['שלום לכולם. היה יום ארוך.', 'רוצים הנחה? היכנסו לאתר שלנו עכשיו!']
+    """
+    whole = _spans(_LINE, text)
+    if not whole:
+        return []
+    everything = [(whole[0][0], whole[-1][1])]
+    if len(_spans(_SENTENCE, text)) < MIN_SENTENCES:
+        return everything
+    for pattern in (_PARAGRAPH, _LINE, _SENTENCE):
+        spans = _spans(pattern, text)
+        if len(spans) > 1:
+            return spans
+    return everything
+
+
+def score_passages(text: str, score_many: Callable[[Sequence[str]], np.ndarray]) -> list[Passage]:
+    """Split a post into passages and score each with ``score_many``.
+
+    Examples
+    --------
+    >>> fake = lambda texts: np.array([0.9 if "הנחה" in t else 0.1 for t in texts])
+    >>> post = "שלום לכולם. היה יום ארוך. ממש ארוך.\\n\\nרוצים הנחה? היכנסו לאתר!"
+    >>> [(p.text[:5], p.score) for p in score_passages(post, fake)]
+    [('שלום ', 0.1), ('רוצים', 0.9)]
+    """
+    spans = split_passages(text)
+    if not spans:
+        return []
+    scores = score_many([text[a:b] for a, b in spans])
+    return [Passage(a, b, text[a:b], float(s)) for (a, b), s in zip(spans, scores, strict=True)]
+
+
+def most_promotional(passages: Sequence[Passage]) -> Passage | None:
+    """The passage with the highest score (the first, on ties), or None."""
+    return max(passages, key=lambda p: p.score, default=None)
+
+
+def highlight(text: str, passages: Sequence[Passage], threshold: float, color: bool) -> str:
+    """The post with every passage scoring at or above ``threshold`` marked.
+
+    Marked with bold red on a colour terminal, else between ⟦ and ⟧.
+
+    Examples
+    --------
+    >>> post = "יום יפה. ים. חול.\\n\\nקוד הנחה בקישור!"
+    >>> passages = [Passage(0, 17, post[0:17], 0.1), Passage(19, 35, post[19:35], 0.8)]
+    >>> highlight(post, passages, 0.5, color=False)
+    'יום יפה. ים. חול.\\n\\n⟦קוד הנחה בקישור!⟧'
+    """
+    opening, closing = (_COLOR_ON, _COLOR_OFF) if color else (MARK_OPEN, MARK_CLOSE)
+    pieces = []
+    position = 0
+    for passage in sorted(passages, key=lambda p: p.start):
+        if passage.score >= threshold:
+            pieces += [text[position : passage.start], opening, text[passage.start : passage.end], closing]
+            position = passage.end
+    pieces.append(text[position:])
+    return "".join(pieces)
