@@ -156,14 +156,28 @@ def train(
 @click.option("--threshold", type=click.FloatRange(0, 1), help="Override the model's decision threshold.")
 @click.option("--lines", is_flag=True, help="Score each non-empty line as its own post.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the inputs (e.g. cp1255).")
+@click.option("--explain", is_flag=True, help="Show what pushed each score up and down the most.")
+@click.option("--passages", is_flag=True, help="Report each post's most promotional passage.")
+@click.option("--highlight", is_flag=True, help="Print each post with its promotional passages marked.")
+@click.option("--no-color", is_flag=True, help="Mark passages with ⟦ ⟧ even on a colour terminal.")
 def score(
-    paths: tuple[str, ...], model: Path | None, fmt: str, threshold: float | None, lines: bool, encoding: str
+    paths: tuple[str, ...],
+    model: Path | None,
+    fmt: str,
+    threshold: float | None,
+    lines: bool,
+    encoding: str,
+    explain: bool,
+    passages: bool,
+    highlight: bool,
+    no_color: bool,
 ) -> None:
     """Score posts: text files (one post each), folders of .txt files, or - for stdin.
 
-    Writes source, score (0-1) and label per post to stdout; problems with an
-    input go to stderr and do not stop the others. Exit status 1 when any input
-    could not be scored.
+    Writes score (0-1), label, disclosure of paid content (clear, weak or none;
+    ⚠ marks a promotional post without a clear disclosure) and source per post to
+    stdout; problems with an input go to stderr and do not stop the others. Exit
+    status 1 when any input could not be scored.
 
     \b
     Examples:
@@ -171,19 +185,24 @@ def score(
       promo score post.txt --format jsonl
       cat posts.txt | promo score - --lines --format csv
       promo score old-posts/ --encoding cp1255 --threshold 0.8
+      promo score article.txt --explain --highlight
+      promo score posts/ --passages --format csv
     """
     from classifier.inputs import read_posts
     from classifier.predictor import Predictor
-    from classifier.scoring import score_inputs
+    from classifier.scoring import Analyses, score_inputs
 
     try:
         predictor = Predictor.load(model)
     except ClassifierError as error:
         _fail(error)
+    color = not no_color and fmt == "table" and sys.stdout.isatty()
+    analyses = Analyses(explain=explain, passages=passages, highlight=highlight, color=color)
     counts = {"scored": 0, "failed": 0}
 
     def results() -> Iterator[ScoredPost]:
-        for item in score_inputs(predictor, read_posts(paths, lines=lines, encoding=encoding), threshold):
+        items = read_posts(paths, lines=lines, encoding=encoding)
+        for item in score_inputs(predictor, items, threshold, analyses=analyses):
             if isinstance(item, InputProblem):
                 counts["failed"] += 1
                 click.echo(f"error: {item}", err=True)
@@ -191,7 +210,7 @@ def score(
                 counts["scored"] += 1
                 yield item
 
-    for line in format_results(results(), fmt):  # type: ignore[arg-type]
+    for line in format_results(results(), fmt, with_passages=passages):  # type: ignore[arg-type]
         click.echo(line)
     if counts["failed"]:
         logger.warning(

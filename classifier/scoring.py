@@ -3,12 +3,71 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
+from classifier.disclosure import classify_disclosure, is_undisclosed
 from classifier.inputs import InputProblem, Post
 from classifier.output import ScoredPost
+from classifier.passages import highlight, most_promotional
 from classifier.predictor import Predictor, label_of
 
 CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class Analyses:
+    """What to add to each scored post besides its score, label and disclosure.
+
+    Attributes
+    ----------
+    explain : bool
+        The strongest contributions up and down (see :mod:`classifier.explain`).
+    passages : bool
+        The most promotional passage, with its score and offsets.
+    highlight : bool
+        The post with its promotional passages marked.
+    color : bool
+        Mark with terminal colour rather than with ⟦ ⟧.
+    """
+
+    explain: bool = False
+    passages: bool = False
+    highlight: bool = False
+    color: bool = False
+
+
+def analyse(
+    predictor: Predictor, text: str, score: float, threshold: float, analyses: Analyses
+) -> dict[str, Any]:
+    """The extra fields of one scored post: disclosure always, the rest as ``analyses`` asks.
+
+    Examples
+    --------
+    >>> class Stub:
+    ...     def score_many(self, texts):
+    ...         import numpy as np
+    ...         return np.zeros(len(texts))
+    >>> analyse(Stub(), "בשיתוף עם @brand", 0.9, 0.5, Analyses())
+    {'disclosure': 'weak', 'disclosure_reason': "partnership wording 'בשיתוף עם' without saying it is paid", \
+'undisclosed': True}
+    """
+    disclosure = classify_disclosure(text)
+    extras: dict[str, Any] = {
+        "disclosure": disclosure.level,
+        "disclosure_reason": disclosure.reason,
+        "undisclosed": is_undisclosed(score >= threshold, disclosure),
+    }
+    if analyses.passages or analyses.highlight:
+        passages = predictor.passages(text)
+        top = most_promotional(passages)
+        if analyses.passages:
+            extras["top_passage"] = top.to_dict() if top else None
+        if analyses.highlight:
+            extras["highlighted"] = highlight(text, passages, threshold, analyses.color)
+    if analyses.explain:
+        extras["explanation"] = predictor.explain(text).to_dict()
+    return extras
 
 
 def score_inputs(
@@ -16,6 +75,7 @@ def score_inputs(
     items: Iterable[Post | InputProblem],
     threshold: float | None = None,
     chunk: int = CHUNK,
+    analyses: Analyses | None = None,
 ) -> Iterator[ScoredPost | InputProblem]:
     """Score posts as they come, in chunks, passing problems through in place.
 
@@ -28,6 +88,8 @@ def score_inputs(
         None for the model's threshold.
     chunk : int
         Posts scored together; bounds memory on endless input.
+    analyses : Analyses or None
+        Extra fields to compute per post (disclosure is always there).
 
     Yields
     ------
@@ -35,6 +97,7 @@ def score_inputs(
         In the order of ``items``.
     """
     cut = predictor.threshold if threshold is None else threshold
+    wanted = analyses or Analyses()
     pending: list[Post | InputProblem] = []
 
     def flush() -> Iterator[ScoredPost | InputProblem]:
@@ -43,7 +106,8 @@ def score_inputs(
         for item in pending:
             if isinstance(item, Post):
                 score = float(next(scores))
-                yield ScoredPost(item.source, score, label_of(score, cut))
+                extras = analyse(predictor, item.text, score, cut, wanted)
+                yield ScoredPost(item.source, score, label_of(score, cut), extras)
             else:
                 yield item
         pending.clear()

@@ -79,7 +79,7 @@ def test_cli_score_folder_table(runner: CliRunner, model_file: Path, posts_dir: 
     result = runner.invoke(main, ["score", str(posts_dir), "--model", str(model_file)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["score", "label", "source"]
+    assert lines[0].split() == ["score", "label", "disclosure", "source"]
     assert [line.split()[-1] for line in lines[1:]] == [
         str(posts_dir / "ad.txt"),
         str(posts_dir / "sub" / "chat.txt"),

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from classifier import Predictor
+from classifier.cli import main
+from classifier.explain import _linear_model
+from classifier.passages import MARK_CLOSE, MARK_OPEN, highlight, most_promotional, split_passages
+
+POST = "מבצע סוף עונה!!! כל השמלות ב-30% הנחה, קוד DANA10 באתר www.shop-dana.co.il או 052-1234567 #אופנה @dana"
+
+
+def _log_odds(predictor: Predictor, text: str) -> float:
+    features = predictor.pipeline.named_steps["features"].transform([text])
+    return float(_linear_model(predictor.pipeline).decision_function(features)[0])
+
+
+def test_explain_contributions_sum_with_intercept_to_the_log_odds(predictor: Predictor) -> None:
+    explanation = predictor.explain(POST)
+    total = explanation.intercept + sum(c.weight for c in explanation.contributions)
+    assert total == pytest.approx(_log_odds(predictor, POST), abs=1e-9)
+    assert explanation.log_odds == pytest.approx(total, abs=1e-12)
+    assert explanation.score == pytest.approx(predictor.score(POST))
+
+
+def test_explain_points_at_spans_that_exist_and_names_cues(predictor: Predictor) -> None:
+    explanation = predictor.explain(POST)
+    for item in explanation.contributions:
+        for start, end in item.spans:
+            assert 0 <= start < end <= len(POST)
+        if item.kind in ("word", "phrase"):
+            assert item.spans and POST[item.spans[0][0] : item.spans[0][1]] == item.label
+    cues = {c.label: c for c in explanation.contributions if c.kind == "cue"}
+    assert POST[slice(*cues["phone number"].spans[0])] == "052-1234567"
+    assert POST[slice(*cues["link"].spans[0])] == "www.shop-dana.co.il"
+    assert POST[slice(*cues["percentage"].spans[0])] == "30%"
+    shown = " ".join(c.label for c in explanation.contributions)
+    assert "_price_" not in shown and "_phone_" not in shown and "char__" not in shown
+
+
+def test_explain_top_orders_each_direction(predictor: Predictor) -> None:
+    up, down = predictor.explain(POST).top(8)
+    assert len(up) <= 8 and len(down) <= 8
+    assert all(c.weight > 0 for c in up) and all(c.weight < 0 for c in down)
+    assert [c.weight for c in up] == sorted((c.weight for c in up), reverse=True)
+    assert [c.weight for c in down] == sorted(c.weight for c in down)
+
+
+@settings(max_examples=40, derandomize=True, deadline=None)
+@given(st.text(max_size=120))
+def test_explain_any_string_sums_and_spans_are_valid(predictor: Predictor, text: str) -> None:
+    explanation = predictor.explain(text)
+    assert explanation.log_odds == pytest.approx(_log_odds(predictor, text), abs=1e-9)
+    for item in explanation.contributions:
+        assert all(0 <= a < b <= len(text) for a, b in item.spans)
+
+
+def test_split_passages_paragraphs_lines_sentences() -> None:
+    short = "שלום לכולם. מה נשמע?"
+    assert split_passages(short) == [(0, len(short))]
+    paragraphs = "פסקה ראשונה. עם שני משפטים.\n\nפסקה שנייה. גם כאן.\n\n\nשלישית."
+    assert [paragraphs[a:b] for a, b in split_passages(paragraphs)] == [
+        "פסקה ראשונה. עם שני משפטים.",
+        "פסקה שנייה. גם כאן.",
+        "שלישית.",
+    ]
+    lines = "שורה אחת.\nשורה שתיים.\nשורה שלוש!"
+    assert len(split_passages(lines)) == 3
+    sentences = "משפט אחד. משפט שני! משפט שלישי? ועוד אחד"
+    assert [sentences[a:b] for a, b in split_passages(sentences)] == [
+        "משפט אחד.",
+        "משפט שני!",
+        "משפט שלישי?",
+        "ועוד אחד",
+    ]
+    assert split_passages("   \n ") == []
+
+
+def test_passages_scores_match_scoring_each_passage(predictor: Predictor) -> None:
+    post = "היה יום ארוך בעבודה. ממש ארוך. אני גמורה.\n\nמבצע! קוד הנחה 20% לכל האתר, הלינק בביו"
+    passages = predictor.passages(post)
+    assert [p.text for p in passages] == [post[p.start : p.end] for p in passages]
+    assert np.allclose([p.score for p in passages], predictor.score_many([p.text for p in passages]))
+    top = most_promotional(passages)
+    assert top is not None and top.text.startswith("מבצע")
+
+
+def test_highlight_marks_only_passages_at_or_above_the_threshold(predictor: Predictor) -> None:
+    post = "היה יום ארוך בעבודה. ממש ארוך. אני גמורה.\n\nמבצע! קוד הנחה 20% לכל האתר, הלינק בביו"
+    passages = predictor.passages(post)
+    marked = highlight(post, passages, threshold=0.0, color=False)
+    assert marked.count(MARK_OPEN) == len(passages)
+    assert marked.replace(MARK_OPEN, "").replace(MARK_CLOSE, "") == post
+    assert highlight(post, passages, threshold=1.01, color=False) == post
+    assert "\x1b[" in highlight(post, passages, threshold=0.0, color=True)
+
+
+def test_cli_score_explain_passages_highlight_in_every_format(model_file: Path, tmp_path: Path) -> None:
+    post = tmp_path / "post.txt"
+    post.write_text("היה יום ארוך. ממש ארוך. אני גמורה.\n\nמבצע! קוד הנחה 20% לכל האתר", encoding="utf-8")
+    runner = CliRunner()
+    base = ["score", str(post), "--model", str(model_file), "--explain", "--passages", "--highlight"]
+    table = runner.invoke(main, base)
+    assert table.exit_code == 0, table.output
+    assert "most promotional passage [" in table.stdout
+    assert any(line.lstrip().startswith(("+ ", "- ")) for line in table.stdout.splitlines())
+    assert "    | " in table.stdout
+    record = json.loads(runner.invoke(main, [*base, "--format", "jsonl"]).stdout)
+    assert {"explanation", "top_passage", "highlighted", "disclosure", "undisclosed"} <= set(record)
+    assert set(record["explanation"]) == {"log_odds", "intercept", "up", "down"}
+    top = record["top_passage"]
+    assert post.read_text(encoding="utf-8")[top["start"] : top["end"]] == top["text"]
+    as_csv = runner.invoke(main, [*base, "--format", "csv"]).stdout.splitlines()
+    assert as_csv[0] == "source,score,label,disclosure,undisclosed,passage_score,passage_start,passage_end"
+    assert len(as_csv[1].split(",")) == 8
