@@ -96,7 +96,8 @@ def _table_lines(r: ScoredPost) -> Iterator[str]:
     top = r.extras.get("top_passage")
     if top:
         excerpt = " ".join(top["text"].split())
-        yield f"    most promotional passage [{top['start']}:{top['end']}] {top['score']:.3f}: {excerpt[:100]}"
+        where = f"[{top['start']}:{top['end']}]"
+        yield f"    most promotional passage {where} {top['score']:.3f}: {excerpt[:100]}"
     if "highlighted" in r.extras:
         for line in r.extras["highlighted"].splitlines():
             yield f"    | {line}"

@@ -14,7 +14,9 @@ from classifier.cli import main
 from classifier.explain import _linear_model
 from classifier.passages import MARK_CLOSE, MARK_OPEN, highlight, most_promotional, split_passages
 
-POST = "מבצע סוף עונה!!! כל השמלות ב-30% הנחה, קוד DANA10 באתר www.shop-dana.co.il או 052-1234567 #אופנה @dana"
+POST = (
+    "מבצע סוף עונה!!! כל השמלות ב-30% הנחה, קוד DANA10 באתר www.shop-dana.co.il או 052-1234567 #אופנה @dana"
+)
 
 
 def _log_odds(predictor: Predictor, text: str) -> float:
