@@ -42,7 +42,13 @@ def _candidates(quick: bool) -> list[tuple[str, TrainConfig, object | None]]:
         ("logreg C=10 char 3-6", replace(base, char_ngrams=(3, 6)), None),
         ("logreg C=10 words 1-1", replace(base, word_ngrams=(1, 1)), None),
         ("logreg C=10 min_df=1", replace(base, min_df=1), None),
-        ("logreg C=10 char cap 100k", replace(base, max_char_features=100_000), None),
+        ("logreg C=10 no structural cues", replace(base, structural_cues=False), None),
+        ("logreg C=30 char 1-4", replace(base, C=30.0, char_ngrams=(1, 4)), None),
+        (
+            "logreg C=30 char 1-4 no cues",
+            replace(base, C=30.0, char_ngrams=(1, 4), structural_cues=False),
+            None,
+        ),
         ("linear SVM C=0.3", base, LinearSVC(C=0.3, class_weight="balanced", random_state=0)),
         ("linear SVM C=1", base, LinearSVC(C=1.0, class_weight="balanced", random_state=0)),
         (

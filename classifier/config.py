@@ -27,6 +27,8 @@ class TrainConfig:
         Ignore n-grams seen in fewer training posts than this.
     max_char_features : int or None
         Keep only the most frequent character n-grams (bounds memory and model size).
+    structural_cues : bool
+        Add the block of structural cue counts (placeholders, emojis, punctuation, length).
     C : float
         Inverse regularisation strength of the logistic regression.
     calibration : {"auto", "none", "sigmoid", "isotonic"}
@@ -51,6 +53,7 @@ class TrainConfig:
     char_ngrams: tuple[int, int] = (2, 5)
     min_df: int = 2
     max_char_features: int | None = 300_000
+    structural_cues: bool = True
     C: float = 10.0
     calibration: Calibration = "auto"
     target_precision: float | None = None

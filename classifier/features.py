@@ -91,7 +91,8 @@ def build_features(config: TrainConfig) -> Pipeline:
     """Build the unfitted feature extractor: raw texts in, sparse matrix out.
 
     Normalisation, then word TF-IDF (``config.word_ngrams``, sublinear tf), character
-    TF-IDF over word boundaries (``config.char_ngrams``) and :class:`StructuralCues`.
+    TF-IDF over word boundaries (``config.char_ngrams``) and, with
+    ``config.structural_cues``, :class:`StructuralCues`.
 
     Examples
     --------
@@ -117,12 +118,10 @@ def build_features(config: TrainConfig) -> Pipeline:
         sublinear_tf=True,
         dtype=np.float32,
     )
-    return Pipeline(
-        [
-            ("normalize", FunctionTransformer(normalize_many)),
-            ("union", FeatureUnion([("word", word), ("char", char), ("cues", StructuralCues())])),
-        ]
-    )
+    blocks: list[tuple[str, TransformerMixin]] = [("word", word), ("char", char)]
+    if config.structural_cues:
+        blocks.append(("cues", StructuralCues()))
+    return Pipeline([("normalize", FunctionTransformer(normalize_many)), ("union", FeatureUnion(blocks))])
 
 
 def feature_names(features: Pipeline) -> np.ndarray:
