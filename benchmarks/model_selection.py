@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import date
 
 import numpy as np
+from readme_section import write_section  # beside this script, which Python puts on sys.path
 from sklearn.linear_model import SGDClassifier
 from sklearn.metrics import f1_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -49,7 +50,21 @@ def _candidates(quick: bool) -> list[tuple[str, TrainConfig, object | None]]:
             replace(base, C=30.0, char_ngrams=(1, 4), structural_cues=False),
             None,
         ),
-        ("linear SVM C=0.3", base, LinearSVC(C=0.3, class_weight="balanced", random_state=0)),
+        (
+            "logreg C=100 char 1-4 no cues",
+            replace(base, C=100.0, char_ngrams=(1, 4), structural_cues=False),
+            None,
+        ),
+        (
+            "logreg C=30 char 1-5 no cues",
+            replace(base, C=30.0, char_ngrams=(1, 5), structural_cues=False),
+            None,
+        ),
+        (
+            "logreg C=30 char 2-4 no cues",
+            replace(base, C=30.0, char_ngrams=(2, 4), structural_cues=False),
+            None,
+        ),
         ("linear SVM C=1", base, LinearSVC(C=1.0, class_weight="balanced", random_state=0)),
         (
             "SGD modified Huber",
@@ -63,16 +78,22 @@ def _candidates(quick: bool) -> list[tuple[str, TrainConfig, object | None]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only; leave benchmarks/README.md alone"
+    )
     args = parser.parse_args()
     posts = load_corpus("train")
     texts, y = posts.texts, np.asarray(posts.labels)
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
-    print(
-        f"Cross-validation on the training split ({len(texts)} posts), {date.today()}, {platform.machine()},"
-    )
-    print(f"Python {platform.python_version()}.\n")
-    print("| candidate | ROC-AUC | macro-F1 | seconds |")
-    print("|---|---|---|---|")
+    lines = [
+        f"Cross-validation (5 folds) on the training split ({len(texts)} posts), {date.today()}, "
+        f"{platform.machine()}, Python {platform.python_version()}. "
+        f"Command: `python benchmarks/model_selection.py{' --quick' if args.quick else ''}`.",
+        "",
+        "| candidate | ROC-AUC | macro-F1 | seconds |",
+        "|---|---|---|---|",
+    ]
+    print("\n".join(lines), flush=True)
     for name, config, classifier in _candidates(args.quick):
         pipeline = build_pipeline(config, "none")
         if classifier is not None:
@@ -82,7 +103,10 @@ def main() -> None:
         seconds = time.perf_counter() - start
         threshold = choose_threshold(y, decision)
         macro = f1_score(y, decision >= threshold, average="macro")
-        print(f"| {name} | {roc_auc_score(y, decision):.4f} | {macro:.4f} | {seconds:.0f} |", flush=True)
+        lines.append(f"| {name} | {roc_auc_score(y, decision):.4f} | {macro:.4f} | {seconds:.0f} |")
+        print(lines[-1], flush=True)
+    if not args.no_write:
+        write_section("selection", "\n".join(lines))
 
 
 if __name__ == "__main__":

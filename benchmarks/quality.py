@@ -53,7 +53,6 @@ import itertools
 import os
 import platform
 import shlex
-import stat
 import sys
 import tempfile
 import time
@@ -67,6 +66,7 @@ import joblib
 import numpy as np
 import sklearn
 from keyword_baseline import KeywordRules  # beside this script, which Python puts on sys.path
+from readme_section import write_section
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -568,21 +568,6 @@ def verdict(rows: Sequence[ResultRow], heldout: LabelledPosts) -> str:
     return " ".join(sentences)
 
 
-def write_readme_section(text: str, readme: Path = README) -> None:
-    """Replace what lies between the quality markers of ``readme``, atomically, keeping its mode."""
-    content = readme.read_text(encoding="utf-8")
-    head, start, rest = content.partition(START)
-    _, end, tail = rest.partition(END)
-    if not start or not end:
-        raise SystemExit(f"{readme} lacks the markers {START} and {END}; add them and run again")
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=readme.parent, prefix=f".{readme.name}.", delete=False
-    ) as stream:
-        stream.write(f"{head}{START}\n{text}\n{END}{tail}")
-    os.chmod(stream.name, stat.S_IMODE(readme.stat().st_mode))
-    os.replace(stream.name, readme)
-
-
 def main() -> None:
     """Train the five models, measure them, print the report and write it to the README."""
     parser = argparse.ArgumentParser(
@@ -619,7 +604,7 @@ def main() -> None:
         [header(heldout, fb_texts, fasttext is not None, load), table(rows), verdict(rows, heldout)]
     )
     print(report)
-    write_readme_section(report)
+    write_section("quality", report)
     _log(f"wrote the report to {README.relative_to(REPO)}")
 
 

@@ -28,6 +28,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from readme_section import write_section  # beside this script, which Python puts on sys.path
+
 HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
 
@@ -90,17 +92,6 @@ def _cold_start(runs: int) -> list[float]:
     return times
 
 
-def _write_section(text: str) -> None:
-    content = README.read_text(encoding="utf-8")
-    start, end = "<!-- speed:start -->", "<!-- speed:end -->"
-    before, rest = content.split(start, 1)
-    _, after = rest.split(end, 1)
-    handle, temporary = tempfile.mkstemp(dir=HERE, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(f"{before}{start}\n{text}\n{end}{after}")
-    os.replace(temporary, README)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description="Measure scoring speed, peak memory and cold start.")
     parser.add_argument("--posts", type=int, default=100_000)
@@ -136,7 +127,7 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        _write_section(text)
+        write_section("speed", text)
 
 
 if __name__ == "__main__":
