@@ -95,3 +95,19 @@ def test_cli_evaluate_reports_unusable_data(model_file: Path, tmp_path: Path) ->
     result = CliRunner().invoke(main, ["evaluate", str(empty), "--model", str(model_file)])
     assert result.exit_code == 1
     assert "error: no labelled posts to evaluate" in result.stderr
+
+
+def test_cli_evaluate_report_writes_a_page_with_its_images(
+    model_file: Path, corpus_file: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("matplotlib")
+    folder = tmp_path / "report"
+    result = CliRunner().invoke(
+        main, ["evaluate", str(corpus_file), "--model", str(model_file), "--report", str(folder)]
+    )
+    assert result.exit_code == 0, result.output
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    for image in ("roc.png", "precision_recall.png", "reliability.png", "score_histograms.png"):
+        assert (folder / image).read_bytes().startswith(b"\x89PNG")
+        assert f'src="{image}"' in page
+    assert f"report written: {folder / 'index.html'}" in result.stderr
