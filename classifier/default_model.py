@@ -78,10 +78,10 @@ def load_default_model() -> tuple[Pipeline, dict[str, Any]]:
             reason = "it cannot be read"
         if reason is None:
             return pipeline, card
-    logger.warning("training the default model at %s because %s (about a minute, once)", path, reason)
+    logger.info("training the default model at %s because %s (about a minute, once)", path, reason)
     model = train_default_model()
     model.save(path)
-    logger.warning("default model ready: %s", path)
+    logger.info("default model ready: %s", path)
     return model.pipeline, model.card
 
 

@@ -32,7 +32,7 @@ def test_default_model_path_follows_the_environment(tmp_path: Path, monkeypatch:
 def test_default_model_is_trained_once_on_the_training_split(
     bundled: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="classifier"):
+    with caplog.at_level(logging.INFO, logger="classifier"):
         first = Predictor.load()
     assert "training the default model" in caplog.text and "does not exist yet" in caplog.text
     assert default_model.default_model_path().is_file()
@@ -53,7 +53,7 @@ def test_default_model_is_rebuilt_when_the_corpus_changes(
     Predictor.load()
     with bundled.open("a", encoding="utf-8") as handle:
         handle.write("999,עוד פוסט חדש על הנחות באתר,1,k,d0,x\n")
-    with caplog.at_level(logging.WARNING, logger="classifier"):
+    with caplog.at_level(logging.INFO, logger="classifier"):
         rebuilt = Predictor.load()
     assert "the bundled corpus has changed" in caplog.text
     assert rebuilt.card["training_data"]["rows"]["promotional"] >= 20
@@ -63,7 +63,7 @@ def test_default_model_is_rebuilt_when_unreadable(bundled: Path, caplog: pytest.
     path = default_model.default_model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"broken")
-    with caplog.at_level(logging.WARNING, logger="classifier"):
+    with caplog.at_level(logging.INFO, logger="classifier"):
         Predictor.load()
     assert "cannot be read" in caplog.text
     assert os.path.getsize(path) > 1000
