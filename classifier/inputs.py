@@ -36,12 +36,15 @@ def _decode(data: bytes, encoding: str) -> str:
     return data.decode(encoding)
 
 
-def _posts_of(source: str, data: bytes, encoding: str, lines: bool) -> Iterator[Post | InputProblem]:
+_HINT = "convert it to UTF-8 or pass --encoding cp1255 for Windows-1255 Hebrew"
+
+
+def _posts_of(source: str, data: bytes, encoding: str) -> Iterator[Post | InputProblem]:
+    """The one post of a whole input."""
     try:
         text = _decode(data, encoding)
     except UnicodeDecodeError as error:
-        hint = "convert it to UTF-8 or pass --encoding cp1255 for Windows-1255 Hebrew"
-        yield InputProblem(source, f"not valid {encoding} at byte {error.start}; {hint}")
+        yield InputProblem(source, f"not valid {encoding} at byte {error.start}; {_HINT}")
         return
     except LookupError:
         yield InputProblem(source, f"unknown encoding {encoding!r}; use e.g. utf-8 or cp1255")
@@ -49,12 +52,30 @@ def _posts_of(source: str, data: bytes, encoding: str, lines: bool) -> Iterator[
     if not text.strip():
         yield InputProblem(source, "empty; nothing to score")
         return
-    if not lines:
-        yield Post(source, text.strip())
+    yield Post(source, text.strip())
+
+
+def _line_posts_of(source: str, stream: BinaryIO, encoding: str) -> Iterator[Post | InputProblem]:
+    """One post per non-empty line, read as a stream so memory stays flat on endless input."""
+    try:
+        "".encode(encoding)
+    except LookupError:
+        yield InputProblem(source, f"unknown encoding {encoding!r}; use e.g. utf-8 or cp1255")
         return
-    for number, line in enumerate(text.splitlines(), 1):
+    found = False
+    for number, raw in enumerate(stream, 1):
+        try:
+            line = _decode(raw, encoding)
+        except UnicodeDecodeError as error:
+            yield InputProblem(f"{source}:{number}", f"not valid {encoding} at byte {error.start}; {_HINT}")
+            continue
+        if number == 1:
+            line = line.removeprefix("\ufeff")
         if line.strip():
+            found = True
             yield Post(f"{source}:{number}", line.strip())
+    if not found:
+        yield InputProblem(source, "empty; nothing to score")
 
 
 def _files_of(path: Path) -> list[Path]:
@@ -99,7 +120,10 @@ def read_posts(
     for item in paths:
         if str(item) == STDIN:
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _posts_of("<stdin>", stream.read(), encoding, lines)
+            if lines:
+                yield from _line_posts_of("<stdin>", stream, encoding)
+            else:
+                yield from _posts_of("<stdin>", stream.read(), encoding)
             continue
         path = Path(item)
         if path.is_dir():
@@ -114,14 +138,14 @@ def read_posts(
 
 def _read_file(path: Path, encoding: str, lines: bool) -> Iterator[Post | InputProblem]:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            if lines:
+                yield from _line_posts_of(str(path), stream, encoding)
+            else:
+                yield from _posts_of(str(path), stream.read(), encoding)
     except FileNotFoundError:
         yield InputProblem(str(path), "no such file")
-        return
     except IsADirectoryError:
         yield InputProblem(str(path), "is a folder")
-        return
     except OSError as error:
         yield InputProblem(str(path), f"cannot read ({error.strerror})")
-        return
-    yield from _posts_of(str(path), data, encoding, lines)

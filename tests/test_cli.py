@@ -159,3 +159,24 @@ def test_python_m_classifier_runs_like_promo() -> None:
     )
     assert result.returncode == 0
     assert "Usage: promo" in result.stdout
+
+
+def test_cli_score_lines_reports_a_bad_line_and_scores_the_rest(
+    runner: CliRunner, model_file: Path, tmp_path: Path
+) -> None:
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_bytes(
+        "\ufeffמבצע באתר\n".encode() + "שלום".encode("cp1255") + b"\n\n" + "בוקר טוב\n".encode()
+    )
+    result = runner.invoke(
+        main, ["score", str(mixed), "--lines", "--format", "csv", "--model", str(model_file)]
+    )
+    assert result.exit_code == 1
+    assert [row.split(",")[0] for row in result.stdout.splitlines()[1:]] == [f"{mixed}:1", f"{mixed}:4"]
+    assert f"error: {mixed}:2: not valid utf-8" in result.stderr
+
+
+def test_cli_score_lines_of_an_empty_input_is_an_error(runner: CliRunner, model_file: Path) -> None:
+    result = runner.invoke(main, ["score", "-", "--lines", "--model", str(model_file)], input="\n  \n")
+    assert result.exit_code == 1
+    assert "error: <stdin>: empty; nothing to score" in result.stderr
