@@ -241,6 +241,14 @@ def _placeholder_of(fragment: str, cue_spans: dict[str, list[tuple[int, int]]]) 
     return None
 
 
+def _unplaced(weight: float, cue_spans: dict[str, list[tuple[int, int]]], add: Any) -> None:
+    """Give the weight of an n-gram found in no word to the post's links, else to "other features"."""
+    if cue_spans.get("_url_"):  # the domain words of a link exist only in the normalised text
+        add(PLACEHOLDERS["_url_"], "cue", cue_spans["_url_"], weight)
+    else:
+        add("other features", "other", [], weight)
+
+
 def _attribute_word_feature(
     name: str,
     weight: float,
@@ -262,10 +270,7 @@ def _attribute_word_feature(
         if lowered[i : i + len(tokens)] == tokens
     ]
     if not spans:
-        if cue_spans.get("_url_"):  # domain words of a link exist only in the normalised text
-            add(PLACEHOLDERS["_url_"], "cue", cue_spans["_url_"], weight)
-        else:
-            add("other features", "other", [], weight)
+        _unplaced(weight, cue_spans, add)
         return
     label = " ".join(tokens)
     add(label, "word" if len(tokens) == 1 else "phrase", spans, weight)
@@ -299,10 +304,7 @@ def _attribute_char_feature(
         if hit:
             hosts.append((lowered, start, end))
     if not hosts:
-        if cue_spans.get("_url_"):
-            add(PLACEHOLDERS["_url_"], "cue", cue_spans["_url_"], weight)
-        else:
-            add("other features", "other", [], weight)
+        _unplaced(weight, cue_spans, add)
         return
     by_word: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for lowered, start, end in hosts:

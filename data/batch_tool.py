@@ -27,80 +27,22 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from classifier.corpus import near_duplicate_pairs, opening_words
+from classifier.corpus import (
+    DOMAINS,
+    HARD_ORGANIC_KINDS,
+    ORGANIC_KINDS,
+    ORGANIC_ONLY_DOMAINS,
+    PLATFORMS,
+    PROMOTIONAL_KINDS,
+    SOFT_PROMOTIONAL_KINDS,
+    near_duplicate_pairs,
+    opening_words,
+)
 
 HERE = Path(__file__).resolve().parent
 POSTS = HERE / "posts.csv"
 COLUMNS = ["id", "text", "label", "kind", "domain", "platform"]
 
-PROMO_KINDS = {
-    "explicit_ad",
-    "influencer_disclosed",
-    "influencer_undisclosed",
-    "affiliate_code",
-    "review_with_code",
-    "giveaway",
-    "self_promo",
-    "behind_the_scenes_dm",
-    "story_to_product",
-    "course_or_mlm",
-    "advertorial",
-    "growth_spam",
-    "scam",
-    "friend_shoutout",
-    "commercial_event",
-}
-ORGANIC_KINDS = {
-    "personal",
-    "opinion",
-    "humor",
-    "greeting",
-    "news",
-    "political",
-    "question",
-    "recommendation_request",
-    "brand_complaint",
-    "genuine_recommendation",
-    "about_marketing",
-    "community_notice",
-    "excited_personal",
-    "price_talk",
-    "job_ad",
-    "charity",
-}
-DOMAINS = {
-    "food",
-    "fashion_beauty",
-    "tech",
-    "real_estate",
-    "finance_crypto",
-    "health_fitness",
-    "parenting",
-    "travel",
-    "education",
-    "cars",
-    "pets",
-    "events_nightlife",
-    "home_diy",
-    "gaming_apps",
-    "music_culture",
-    "jobs_careers",
-    "community",
-    "telecom_insurance",
-    "politics_news",
-}
-PLATFORMS = {
-    "facebook",
-    "facebook_group",
-    "instagram",
-    "tiktok",
-    "x",
-    "whatsapp",
-    "youtube_comment",
-    "linkedin",
-    "forum",
-    "telegram",
-}
 HEADER = re.compile(r"^###\s+(.*)$")
 
 
@@ -134,12 +76,12 @@ def problems_of(post: dict[str, str]) -> list[str]:
     found = []
     if post["label"] not in ("0", "1"):
         found.append(f"label {post['label']!r}")
-    kinds = PROMO_KINDS if post["label"] == "1" else ORGANIC_KINDS
+    kinds = PROMOTIONAL_KINDS if post["label"] == "1" else ORGANIC_KINDS
     if post["kind"] not in kinds:
         found.append(f"kind {post['kind']!r} for label {post['label']}")
     if post["domain"] not in DOMAINS:
         found.append(f"domain {post['domain']!r}")
-    if post["domain"] == "politics_news" and post["label"] == "1":
+    if post["domain"] in ORGANIC_ONLY_DOMAINS and post["label"] == "1":
         found.append("politics_news is organic only")
     if post["platform"] not in PLATFORMS:
         found.append(f"platform {post['platform']!r}")
@@ -190,33 +132,11 @@ def report(posts: list[dict[str, str]]) -> None:
     for field in ("label", "kind", "domain", "platform"):
         print(f"  {field}: {dict(Counter(p[field] for p in posts).most_common())}")
     print(f"  length: {dict(Counter(bucket(p['text']) for p in posts))}")
-    for label, hard in (("0", HARD_ORGANIC), ("1", SOFT_PROMO)):
+    for label, hard in (("0", HARD_ORGANIC_KINDS), ("1", SOFT_PROMOTIONAL_KINDS)):
         of_label = [p for p in posts if p["label"] == label]
         if of_label:
             share = sum(p["kind"] in hard for p in of_label) / len(of_label)
             print(f"  hard-case share of label {label}: {share:.0%}")
-
-
-HARD_ORGANIC = {
-    "brand_complaint",
-    "genuine_recommendation",
-    "recommendation_request",
-    "about_marketing",
-    "community_notice",
-    "excited_personal",
-    "price_talk",
-    "job_ad",
-    "charity",
-}
-SOFT_PROMO = {
-    "influencer_undisclosed",
-    "advertorial",
-    "growth_spam",
-    "story_to_product",
-    "review_with_code",
-    "behind_the_scenes_dm",
-    "friend_shoutout",
-}
 
 
 def write_posts(rows: list[dict[str, str]]) -> None:
