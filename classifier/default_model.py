@@ -95,7 +95,7 @@ def train_default_model(config: TrainConfig | None = None) -> TrainedModel:
     from classifier.training import train
 
     model = train(load_corpus("train"), config)
-    model.card["training_data"]["split"] = "train (the fixed held-out split is excluded)"
+    model.card["training_data"]["split"] = "training split only; the fixed held-out split is excluded"
     heldout = load_corpus("heldout")
     figures = evaluate(Predictor(model.pipeline, model.card), heldout).figures
     model.card["heldout"] = {
