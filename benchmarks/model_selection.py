@@ -31,44 +31,43 @@ from classifier.pipeline import build_pipeline
 
 
 def _candidates(quick: bool) -> list[tuple[str, TrainConfig, object | None]]:
-    base = TrainConfig()
+    # The starting point is the pipeline as first specified (C=10, char_wb 2-5, with the
+    # structural-cue block); each candidate names every setting it changes from there.
+    start = TrainConfig(C=10.0, char_ngrams=(2, 5), structural_cues=True)
     grid: list[tuple[str, TrainConfig, object | None]] = [
-        (f"logreg C={c}", replace(base, C=c), None)
+        (f"logreg C={c:g}, char 2-5, cues", replace(start, C=c), None)
         for c in ((3.0, 10.0, 30.0) if quick else (1.0, 3.0, 10.0, 30.0, 100.0))
     ]
     if quick:
         return grid
+    settings = [
+        (10.0, (1, 4), True, (1, 2), 2),
+        (10.0, (3, 6), True, (1, 2), 2),
+        (10.0, (2, 5), True, (1, 1), 2),
+        (10.0, (2, 5), True, (1, 2), 1),
+        (10.0, (2, 5), False, (1, 2), 2),
+        (30.0, (1, 4), True, (1, 2), 2),
+        (30.0, (1, 4), False, (1, 2), 2),
+        (100.0, (1, 4), False, (1, 2), 2),
+        (30.0, (1, 5), False, (1, 2), 2),
+        (30.0, (2, 4), False, (1, 2), 2),
+        (30.0, (1, 4), False, (1, 2), 1),
+    ]
+    for c, chars, cues, words, min_df in settings:
+        name = (
+            f"logreg C={c:g}, char {chars[0]}-{chars[1]}, {'cues' if cues else 'no cues'}"
+            + (", words 1-1" if words == (1, 1) else "")
+            + (f", min_df={min_df}" if min_df != 2 else "")
+        )
+        config = replace(
+            start, C=c, char_ngrams=chars, structural_cues=cues, word_ngrams=words, min_df=min_df
+        )
+        grid.append((name, config, None))
     grid += [
-        ("logreg C=10 char 1-4", replace(base, char_ngrams=(1, 4)), None),
-        ("logreg C=10 char 3-6", replace(base, char_ngrams=(3, 6)), None),
-        ("logreg C=10 words 1-1", replace(base, word_ngrams=(1, 1)), None),
-        ("logreg C=10 min_df=1", replace(base, min_df=1), None),
-        ("logreg C=10 no structural cues", replace(base, structural_cues=False), None),
-        ("logreg C=30 char 1-4", replace(base, C=30.0, char_ngrams=(1, 4)), None),
+        ("linear SVM C=1, char 2-5, cues", start, LinearSVC(C=1.0, class_weight="balanced", random_state=0)),
         (
-            "logreg C=30 char 1-4 no cues",
-            replace(base, C=30.0, char_ngrams=(1, 4), structural_cues=False),
-            None,
-        ),
-        (
-            "logreg C=100 char 1-4 no cues",
-            replace(base, C=100.0, char_ngrams=(1, 4), structural_cues=False),
-            None,
-        ),
-        (
-            "logreg C=30 char 1-5 no cues",
-            replace(base, C=30.0, char_ngrams=(1, 5), structural_cues=False),
-            None,
-        ),
-        (
-            "logreg C=30 char 2-4 no cues",
-            replace(base, C=30.0, char_ngrams=(2, 4), structural_cues=False),
-            None,
-        ),
-        ("linear SVM C=1", base, LinearSVC(C=1.0, class_weight="balanced", random_state=0)),
-        (
-            "SGD modified Huber",
-            base,
+            "SGD modified Huber, char 2-5, cues",
+            start,
             SGDClassifier(loss="modified_huber", alpha=1e-5, class_weight="balanced", random_state=0),
         ),
     ]
