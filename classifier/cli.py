@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -36,7 +37,17 @@ def _column_options(command: Callable[..., None]) -> Callable[..., None]:
     )(command)
 
 
-def _fail(error: ClassifierError) -> None:
+_model_option = click.option(
+    "--model",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Model file; default: the built-in model (trained on first use).",
+)
+_threshold_option = click.option(
+    "--threshold", type=click.FloatRange(0, 1), help="Override the model's decision threshold."
+)
+
+
+def _fail(error: ClassifierError) -> NoReturn:
     click.echo(f"error: {error}", err=True)
     sys.exit(1)
 
@@ -147,13 +158,9 @@ def train(
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--model",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Model file; default: the built-in model (trained on first use).",
-)
+@_model_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--threshold", type=click.FloatRange(0, 1), help="Override the model's decision threshold.")
+@_threshold_option
 @click.option("--lines", is_flag=True, help="Score each non-empty line as its own post.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the inputs (e.g. cp1255).")
 @click.option("--explain", is_flag=True, help="Show what pushed each score up and down the most.")
@@ -221,14 +228,10 @@ def score(
 
 @main.command()
 @click.argument("data", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--model",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Model file; default: the built-in model.",
-)
+@_model_option
 @_column_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--threshold", type=click.FloatRange(0, 1), help="Override the model's decision threshold.")
+@_threshold_option
 @click.option(
     "--report",
     type=click.Path(path_type=Path, file_okay=False),
