@@ -205,7 +205,7 @@ def explain(pipeline: Pipeline, text: str, score: float | None = None) -> Explan
         elif block == "word":
             _attribute_word_feature(name, weight, words, cue_spans, add)
         elif block == "char":
-            _attribute_char_feature(name, weight, words, cue_spans, add)
+            _attribute_char_feature(name, weight, words, cue_spans, add, (skeleton, index))
         else:
             add("other features", "other", [], weight)
 
@@ -249,6 +249,43 @@ def _unplaced(weight: float, cue_spans: dict[str, list[tuple[int, int]]], add: A
         add("other features", "other", [], weight)
 
 
+def _unmatched_characters(
+    core: str,
+    weight: float,
+    text_view: tuple[str, list[int]],
+    words: list[tuple[str, int, int]],
+    cue_spans: dict[str, list[tuple[int, int]]],
+    add: Any,
+) -> None:
+    """Place a character n-gram found in no word: spacing, a placeholder's letters, or punctuation."""
+    if not core:  # the padding space of every word: it grows with the number of words
+        add("length of the post", "cue", [], weight)
+        return
+    for token in cue_spans:  # a piece of a placeholder's own letters, e.g. "hon" of _phone_
+        if core in token:
+            add(PLACEHOLDERS[token], "cue", cue_spans[token], weight)
+            return
+    skeleton, index = text_view
+    lowered = skeleton.lower()
+    spans = []
+    position = lowered.find(core)
+    while position != -1:
+        spans.append((index[position], index[position + len(core) - 1] + 1))
+        position = lowered.find(core, position + 1)
+    if not spans:
+        _unplaced(weight, cue_spans, add)
+        return
+    touched = {(w.lower(), a, b) for w, a, b in words for start, end in spans if a < end and start < b}
+    if not touched:  # punctuation or symbols of their own, such as "!!!"
+        add(core, "word", spans, weight)
+        return
+    by_word: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for word, start, end in touched:
+        by_word[word].append((start, end))
+    for word, word_spans in by_word.items():
+        add(word, "word", word_spans, weight / len(by_word))
+
+
 def _attribute_word_feature(
     name: str,
     weight: float,
@@ -282,6 +319,7 @@ def _attribute_char_feature(
     words: list[tuple[str, int, int]],
     cue_spans: dict[str, list[tuple[int, int]]],
     add: Any,
+    text_view: tuple[str, list[int]],
 ) -> None:
     """Share a character n-gram's weight among the words containing it."""
     placeholder = _placeholder_of(name, cue_spans)
@@ -304,7 +342,7 @@ def _attribute_char_feature(
         if hit:
             hosts.append((lowered, start, end))
     if not hosts:
-        _unplaced(weight, cue_spans, add)
+        _unmatched_characters(core, weight, text_view, words, cue_spans, add)
         return
     by_word: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for lowered, start, end in hosts:

@@ -43,6 +43,7 @@ def test_explain_points_at_spans_that_exist_and_names_cues(predictor: Predictor)
     assert POST[slice(*cues["phone number"].spans[0])] == "052-1234567"
     assert POST[slice(*cues["link"].spans[0])] == "www.shop-dana.co.il"
     assert POST[slice(*cues["percentage"].spans[0])] == "30%"
+    assert [c for c in explanation.contributions if c.kind == "other"] == []
     shown = " ".join(c.label for c in explanation.contributions)
     assert "_price_" not in shown and "_phone_" not in shown and "char__" not in shown
 
