@@ -12,6 +12,8 @@ import argparse
 import csv
 import os
 import platform
+import re
+import statistics
 import sys
 import tempfile
 from collections import Counter
@@ -127,6 +129,40 @@ def _shares(rows: list[dict[str, str]]) -> str:
     return "\n".join(lines)
 
 
+_TRAITS: dict[str, re.Pattern[str]] = {
+    "has a link": re.compile(r"https?://|www\.|\w\.(?:com|co\.il|ly)\b"),
+    "has an emoji": re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF]"),
+    'has "!!" or more': re.compile(r"!!"),
+    "has a letter repeated 3+ times": re.compile(r"([^\W\d_])\1\1"),
+    "has Latin letters": re.compile(r"[A-Za-z]"),
+    "has a phone number": re.compile(r"0\d{1,2}-?\d{7}|05\d[- ]?\d{3}[- ]?\d{4}"),
+    'has a price (₪, ש"ח, שקל)': re.compile(r"₪|ש\"ח|שקל"),
+    "ends without punctuation": re.compile(r"[\w\u0590-\u05FF]\s*$"),
+}
+
+
+def _language(posts: list[str], comments: list[str]) -> str:
+    """How the written corpus compares with real users' comments, trait by trait."""
+    lines = [
+        "## Our language and real users' language",
+        "",
+        "The same measures on the corpus and on the real comments, to see where our writing differs "
+        "from real users' (used to decide what to write next, never to train):",
+        "",
+        "| measure | corpus | real comments |",
+        "|---|---|---|",
+    ]
+    lines.append(
+        f"| median length in words | {statistics.median(len(t.split()) for t in posts):.0f} "
+        f"| {statistics.median(len(t.split()) for t in comments):.0f} |"
+    )
+    for name, pattern in _TRAITS.items():
+        ours = sum(bool(pattern.search(t)) for t in posts) / len(posts)
+        theirs = sum(bool(pattern.search(t)) for t in comments) / len(comments)
+        lines.append(f"| {name} | {ours:.1%} | {theirs:.1%} |")
+    return "\n".join(lines)
+
+
 def _quality() -> str:
     from classifier import Predictor
     from classifier.evaluation import evaluate
@@ -159,6 +195,8 @@ def _quality() -> str:
             "The real comments (Amram, Ben-David and Tsarfaty, COLING 2018; comments on the Israeli "
             "president's Facebook page, 2014) are nearly all organic, so every comment flagged counts as "
             "a false positive here, including the handful that really are page-promotion spam.",
+            "",
+            _language(load_corpus("all").texts, comments),
         ]
     else:
         print(f"{COMMENTS} is absent: the real-comments row is left out", file=sys.stderr)
