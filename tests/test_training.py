@@ -6,9 +6,13 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifier import ClassifierError, Predictor, TrainConfig, train, training
 from classifier.dataset import LabelledPosts
+from classifier.features import CharNgramTfidf
 from classifier.storage import card_path, load_model, markdown_card_path
 from classifier.training import TrainedModel
 
@@ -132,3 +136,16 @@ def test_save_gives_files_the_permissions_of_the_umask(tiny_model: TrainedModel,
     finally:
         os.umask(old)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+@settings(max_examples=30, derandomize=True, deadline=None)
+@given(st.lists(st.text(alphabet="אבגדהו זח!.,🔥ab\n", max_size=40), min_size=1, max_size=8))
+def test_char_ngram_tfidf_matches_scikit_learn(texts: list[str]) -> None:
+    fitted_on = [*texts, "אבג דה", "זח ab!"]
+    reference = TfidfVectorizer(
+        analyzer="char_wb", lowercase=False, ngram_range=(1, 4), min_df=1, sublinear_tf=True, dtype=np.float32
+    ).fit(fitted_on)
+    ours = CharNgramTfidf(ngram_range=(1, 4), min_df=1).fit(fitted_on)
+    assert list(ours.get_feature_names_out()) == list(reference.get_feature_names_out())
+    difference = reference.transform(texts) - ours.transform(texts)
+    assert difference.nnz == 0 or abs(difference).max() < 1e-6
