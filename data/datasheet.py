@@ -50,8 +50,11 @@ with a header (texts hold commas, quotes, newlines and emojis: read it with a CS
 ## How it was written
 
 There is no public labelled Hebrew corpus of promotional and organic posts, so the project wrote
-one. Posts were written one by one, in batches, each batch covering a group of domains and
-platforms and both labels, with fictional brands, businesses, people, sites and phone numbers;
+one. The writers were AI language-model assistants of the project, each working from a written
+brief (the label guideline, the kinds, the hard-case quotas, the length mix, a ban on
+templates and on organic disclaimers) and writing post by post. Posts were written in
+batches, each batch covering a group of domains and platforms and both labels, with
+fictional brands, businesses, people, sites and phone numbers;
 later batches filled gaps (long posts; the style of real users' comments: links, emojis, hearts,
 rants). No templates, slot-filling or paraphrase families. Each batch was checked against the
 corpus before merging (`python data/batch_tool.py check`), which rejects near-duplicates
@@ -76,9 +79,9 @@ on the other {train:,}; `promo evaluate` and the benchmarks measure on the held-
 
 GAPS = """## Known gaps and biases
 
-- **Written, not sampled.** The posts were written for the project, by a small number of writers,
-  so their style is more uniform than real feeds: fewer spelling errors, fewer very long or very
-  short posts, more even topics. Figures measured on the corpus overstate quality on real posts;
+- **Written, not sampled.** The posts were written for the project by AI assistants, so their
+  style is more uniform than real feeds: fewer spelling errors, more emojis and prices, fewer
+  very short posts, more even topics, and whatever habits those writers share. Figures measured on the corpus overstate quality on real posts;
   the false-positive rate on real comments above is the check on that.
 - **Balanced by design.** About half the posts are promotional; real feeds have far fewer. Scores
   are calibrated for this balance: on a feed with few ads, expect more false alarms per true ad.
