@@ -51,8 +51,9 @@ with a header (texts hold commas, quotes, newlines and emojis: read it with a CS
 
 There is no public labelled Hebrew corpus of promotional and organic posts, so the project wrote
 one. The writers were AI language-model assistants of the project, each working from a written
-brief (the label guideline, the kinds, the hard-case quotas, the length mix, a ban on
-templates and on organic disclaimers) and writing post by post. Posts were written in
+brief ([WRITERS_BRIEF.md](WRITERS_BRIEF.md): the label guideline, the kinds, the hard-case
+quotas, the length mix, a ban on templates and on organic disclaimers) plus a short task
+naming its domains, platforms and gap to fill, and writing post by post. Posts were written in
 batches, each batch covering a group of domains and platforms and both labels, with
 fictional brands, businesses, people, sites and phone numbers;
 later batches filled gaps (long posts; the style of real users' comments: links, emojis, hearts,
