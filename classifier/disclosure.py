@@ -197,6 +197,12 @@ _CHAR_MAP = str.maketrans(
     }
 )
 
+_FOLDED_CHARACTERS = re.compile(
+    "["
+    + re.escape("".join(sorted(_MARKS | _CONTROLS | set(_VOWEL_SIGNS) | {chr(c) for c in _CHAR_MAP})))
+    + "]"
+)
+
 _LEFT = r"(?<![\w#@])"  # not inside a word, a hashtag or a mention
 _RIGHT = r"(?!\w)"
 _PREFIX = r"[והבכלמש]{0,3}"
@@ -440,6 +446,10 @@ def _fold_char(char: str) -> str:
 
 def _fold(text: str) -> tuple[str, list[int]]:
     """Fold a text for matching, with the original offset of each folded character."""
+    # Most posts have nothing to fold: a text already in NFKC has no character that NFKC
+    # changes on its own, so only the characters of the maps could change it.
+    if unicodedata.is_normalized("NFKC", text) and not _FOLDED_CHARACTERS.search(text):
+        return text, list(range(len(text)))
     chars: list[str] = []
     origin: list[int] = []
     for i, char in enumerate(text):
