@@ -6,6 +6,8 @@
   in a fresh process per run; posts per second, median of the runs.
 - Peak memory: the maximum resident set size of those scoring processes (model
   loaded plus N posts scored), median of the runs.
+- Command line: ``promo score FILE --lines --format csv`` on up to 20,000 posts, start-up,
+  disclosure and output included; posts per second, median of the runs.
 - Cold start: wall time of ``promo score`` on one short file in a new process
   (interpreter start, imports, model load, scoring, output), median of the runs
   (at least 5).
@@ -78,6 +80,35 @@ def _throughput(posts: int, runs: int) -> list[dict[str, float]]:
     return results
 
 
+def _command_line(posts: int, runs: int) -> list[float]:
+    """Posts per second of ``promo score FILE --lines --format csv``, start-up included."""
+    from classifier.corpus import load_corpus
+
+    texts = load_corpus("all").texts
+    with tempfile.TemporaryDirectory() as folder:
+        lines = Path(folder) / "posts.txt"
+        lines.write_text(
+            "\n".join(" ".join(texts[i % len(texts)].split()) for i in range(posts)), encoding="utf-8"
+        )
+        command = [
+            sys.executable,
+            "-m",
+            "classifier",
+            "-q",
+            "score",
+            str(lines),
+            "--lines",
+            "--format",
+            "csv",
+        ]
+        rates = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True)
+            rates.append(posts / (time.perf_counter() - start))
+    return rates
+
+
 def _cold_start(runs: int) -> list[float]:
     with tempfile.TemporaryDirectory() as folder:
         post = Path(folder) / "post.txt"
@@ -109,6 +140,8 @@ def main() -> None:
     rates = [r["n"] / r["seconds"] for r in runs]
     peaks = [r["peak_mib"] for r in runs]
     cold = _cold_start(max(5, args.runs))
+    cli_posts = min(args.posts, 20_000)
+    cli = _command_line(cli_posts, args.runs)
     lines = [
         f"Measured {date.today()} on {_machine()}; Python {platform.python_version()}, "
         f"model built {card.get('created')} (scikit-learn {card.get('sklearn_version')}).",
@@ -121,6 +154,8 @@ def main() -> None:
         f"| {statistics.median(rates):,.0f} posts/s | {', '.join(f'{r:,.0f}' for r in rates)} |",
         f"| peak memory (RSS) of that process | {statistics.median(peaks):,.0f} MiB "
         f"| {', '.join(f'{p:,.0f}' for p in peaks)} |",
+        f"| `promo score FILE --lines --format csv`, {cli_posts:,} posts, start-up and disclosure included "
+        f"| {statistics.median(cli):,.0f} posts/s | {', '.join(f'{r:,.0f}' for r in cli)} |",
         f"| cold start: `promo score` on one short file | {statistics.median(cold):.2f} s "
         f"| {', '.join(f'{t:.2f}' for t in cold)} |",
     ]
