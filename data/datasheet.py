@@ -82,8 +82,9 @@ GAPS = """## Known gaps and biases
 
 - **Written, not sampled.** The posts were written for the project by AI assistants, so their
   style is more uniform than real feeds: fewer spelling errors, more emojis and prices, fewer
-  very short posts, more even topics, and whatever habits those writers share. Figures measured on the corpus overstate quality on real posts;
-  the false-positive rate on real comments above is the check on that.
+  very short posts, more even topics, and whatever habits those writers share. Figures
+  measured on the corpus overstate quality on real posts; the false-positive rate on real
+  comments above is the check on that.
 - **Balanced by design.** About half the posts are promotional; real feeds have far fewer. Scores
   are calibrated for this balance: on a feed with few ads, expect more false alarms per true ad.
 - **Hard and soft cases are over-represented** on purpose (see the shares above), which makes the
