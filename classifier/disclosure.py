@@ -80,6 +80,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from classifier.normalize import BIDI_CONTROLS, NIQQUD_MARKS
+
 #: The opening is at least this many characters, or the whole first line if longer ...
 OPENING_MIN_CHARS = 100
 #: ... but never more than this many.
@@ -180,10 +182,9 @@ class Disclosure:
 
 # Niqqud and cantillation, dropped for matching; a marker's span takes in those
 # following its last letter, since they belong to that letter.
-_MARKS = frozenset(chr(c) for c in [*range(0x0591, 0x05BE), 0x05BF, 0x05C1, 0x05C2, 0x05C4, 0x05C5, 0x05C7])
+_MARKS = frozenset(NIQQUD_MARKS)
 # Soft hyphen, grapheme joiner, bidi and zero-width controls: invisible, so dropped too.
-_BIDI = [0x61C, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]
-_CONTROLS = frozenset(map(chr, [0xAD, 0x34F, *_BIDI]))
+_CONTROLS = frozenset("\u00ad\u034f" + BIDI_CONTROLS)
 # Vocalised text is usually spelled without the vowel letters (ktiv haser: פִּרְסֹמֶת,
 # מְמֻמָּן), so these signs are read as the letter full spelling writes for them.
 _VOWEL_SIGNS = {"\u05b4": "י", "\u05b9": "ו", "\u05ba": "ו", "\u05bb": "ו"}  # hiriq, holam, qubuts

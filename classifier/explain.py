@@ -30,10 +30,10 @@ from sklearn.pipeline import Pipeline
 
 from classifier.errors import ClassifierError
 from classifier.features import feature_names
-from classifier.normalize import CHARACTER_MAP, PLACEHOLDER_PATTERNS, PLACEHOLDERS
+from classifier.normalize import CHARACTER_MAP, EMOJI_CLASS, PLACEHOLDER_PATTERNS, PLACEHOLDERS
 
 N_TOP = 8
-_WORD = re.compile(r"[^\W_]+(?:['\"][^\W_]+)*'?|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]")
+_WORD = re.compile(rf"[^\W_]+(?:['\"][^\W_]+)*'?|{EMOJI_CLASS}")
 _CUE_OF_COLUMN = {f"{name} count": token for token, name in PLACEHOLDERS.items()}
 
 

@@ -21,9 +21,9 @@ from sklearn.preprocessing import normalize as normalize_rows
 from sklearn.utils.validation import check_is_fitted
 
 from classifier.config import TrainConfig
-from classifier.normalize import PLACEHOLDERS, normalize_many, tokenize
+from classifier.normalize import EMOJI_CLASS, PLACEHOLDERS, normalize_many, tokenize
 
-_EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]")
+_EMOJI = re.compile(EMOJI_CLASS)
 
 #: Names of the structural cues, in column order, as a reader would say them.
 CUE_NAMES: tuple[str, ...] = (

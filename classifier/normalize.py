@@ -23,15 +23,19 @@ PLACEHOLDERS: dict[str, str] = {
     "_tag_": "hashtag",
 }
 
-# Niqqud and cantillation marks (not maqaf U+05BE, paseq U+05C0, sof pasuq U+05C3).
-_MARKS = "".join(chr(c) for c in [*range(0x0591, 0x05BE), 0x05BF, 0x05C1, 0x05C2, 0x05C4, 0x05C5, 0x05C7])
-# Bidi and zero-width controls.
-_CONTROLS = "".join(
+#: Niqqud and cantillation marks (not maqaf U+05BE, paseq U+05C0, sof pasuq U+05C3).
+NIQQUD_MARKS = "".join(
+    chr(c) for c in [*range(0x0591, 0x05BE), 0x05BF, 0x05C1, 0x05C2, 0x05C4, 0x05C5, 0x05C7]
+)
+#: Bidi and zero-width controls.
+BIDI_CONTROLS = "".join(
     chr(c) for c in [0x061C, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]
 )
+#: A regex character class of emoji and pictographs.
+EMOJI_CLASS = "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]"
 _CHAR_MAP = str.maketrans(
     {
-        **{m: None for m in _MARKS + _CONTROLS},
+        **{m: None for m in NIQQUD_MARKS + BIDI_CONTROLS},
         "\u05be": "-",  # maqaf
         "\u05f3": "'",  # Hebrew geresh
         "\u05f4": '"',  # Hebrew gershayim
@@ -190,7 +194,7 @@ def normalize_many(texts: Iterable[str]) -> list[str]:
 _TOKEN = re.compile(
     r"_[a-z]+_"  # placeholders
     r"|\w+(?:['\"]\w+)*'?"  # words, keeping acronyms (צה\"ל, ש\"ח) and geresh (ג'ירפה) whole
-    r"|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]"  # emoji and pictographs
+    rf"|{EMOJI_CLASS}"  # emoji and pictographs
 )
 
 

@@ -20,10 +20,9 @@ and rewrites the file atomically.
 from __future__ import annotations
 
 import csv
-import os
+import io
 import re
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from classifier.corpus import (
     near_duplicate_pairs,
     opening_words,
 )
+from classifier.storage import atomic_writer
 
 HERE = Path(__file__).resolve().parent
 POSTS = HERE / "posts.csv"
@@ -140,12 +140,12 @@ def report(posts: list[dict[str, str]]) -> None:
 
 
 def write_posts(rows: list[dict[str, str]]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=HERE, prefix=".posts-", suffix=".csv")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, POSTS)
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    with atomic_writer(POSTS) as stream:
+        stream.write(buffer.getvalue().encode("utf-8"))
 
 
 def main(argv: list[str]) -> int:

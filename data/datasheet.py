@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import platform
 import re
 import statistics
 import sys
-import tempfile
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -30,6 +28,7 @@ from classifier.corpus import (
     length_bucket,
     load_corpus,
 )
+from classifier.storage import atomic_writer
 
 HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
@@ -237,10 +236,8 @@ def main() -> None:
         "## Posts per length\n\n" + _by(rows, "length"),
         GAPS,
     ]
-    handle_, temporary = tempfile.mkstemp(dir=HERE, suffix=".tmp")
-    with os.fdopen(handle_, "w", encoding="utf-8") as stream:
-        stream.write("\n\n".join(part.strip() for part in parts) + "\n")
-    os.replace(temporary, README)
+    with atomic_writer(README) as stream:
+        stream.write(("\n\n".join(part.strip() for part in parts) + "\n").encode("utf-8"))
     print(f"wrote {README}", file=sys.stderr)
 
 
