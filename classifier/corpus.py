@@ -95,6 +95,9 @@ PROMOTIONAL_KINDS = frozenset(
         "explicit_ad", "influencer_disclosed", "influencer_undisclosed", "affiliate_code",
         "review_with_code", "giveaway", "self_promo", "behind_the_scenes_dm", "story_to_product",
         "course_or_mlm", "advertorial", "growth_spam", "scam", "friend_shoutout", "commercial_event",
+        # formal registers: business web copy, releases, marketing messages
+        "content_marketing", "service_page", "press_release", "marketing_message", "classified_ad",
+        "sponsored_article", "company_post",
     }
 )  # fmt: skip
 ORGANIC_KINDS = frozenset(
@@ -102,20 +105,25 @@ ORGANIC_KINDS = frozenset(
         "personal", "opinion", "humor", "greeting", "news", "political", "question",
         "recommendation_request", "brand_complaint", "genuine_recommendation", "about_marketing",
         "community_notice", "excited_personal", "price_talk", "job_ad", "charity",
+        # formal registers: journalism, reference, advice, long personal writing
+        "news_article", "tech_news", "encyclopedic", "consumer_guide", "forum_answer", "personal_blog",
+        "product_comparison",
     }
 )  # fmt: skip
 #: Promotional kinds without a price or a "buy now": the soft cases.
 SOFT_PROMOTIONAL_KINDS = frozenset(
     {
         "influencer_undisclosed", "advertorial", "growth_spam", "story_to_product",
-        "review_with_code", "behind_the_scenes_dm", "friend_shoutout",
+        "review_with_code", "behind_the_scenes_dm", "friend_shoutout", "content_marketing",
+        "sponsored_article",
     }
 )  # fmt: skip
 #: Organic kinds that carry the surface of an ad (brands, prices, phones, links, hype): the hard cases.
 HARD_ORGANIC_KINDS = frozenset(
     {
         "brand_complaint", "genuine_recommendation", "recommendation_request", "about_marketing",
-        "community_notice", "excited_personal", "price_talk", "job_ad", "charity",
+        "community_notice", "excited_personal", "price_talk", "job_ad", "charity", "tech_news",
+        "consumer_guide", "product_comparison",
     }
 )  # fmt: skip
 DOMAINS = frozenset(
@@ -123,7 +131,7 @@ DOMAINS = frozenset(
         "food", "fashion_beauty", "tech", "real_estate", "finance_crypto", "health_fitness",
         "parenting", "travel", "education", "cars", "pets", "events_nightlife", "home_diy",
         "gaming_apps", "music_culture", "jobs_careers", "community", "telecom_insurance",
-        "politics_news",
+        "politics_news", "legal", "business_services",
     }
 )  # fmt: skip
 ORGANIC_ONLY_DOMAINS = frozenset({"politics_news"})
@@ -131,6 +139,9 @@ PLATFORMS = frozenset(
     {
         "facebook", "facebook_group", "instagram", "tiktok", "x", "whatsapp", "youtube_comment",
         "linkedin", "forum", "telegram",
+        # formal registers
+        "website", "blog", "news_site", "encyclopedia", "gov_site", "email", "sms", "press_wire",
+        "classifieds",
     }
 )  # fmt: skip
 
