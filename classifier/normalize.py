@@ -90,15 +90,22 @@ PLACEHOLDER_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 #: One-character-for-one rules (quotes, maqaf) and deletions (marks, controls).
 CHARACTER_MAP = _CHAR_MAP
-_SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+
+
+#: Any character the character map changes or deletes.
+_MAPPED = re.compile("[" + re.escape("".join(chr(c) for c in _CHAR_MAP)) + "]")
 
 
 def _clean_characters(text: str) -> str:
     """Apply the character-level rules until they change nothing more."""
     for _ in range(4):
-        cleaned = unicodedata.normalize("NFKC", text.translate(_CHAR_MAP)).translate(_CHAR_MAP).lower()
-        cleaned = unicodedata.normalize("NFKC", cleaned)
+        cleaned = text.translate(_CHAR_MAP) if _MAPPED.search(text) else text
+        if not unicodedata.is_normalized("NFKC", cleaned):
+            cleaned = unicodedata.normalize("NFKC", cleaned).translate(_CHAR_MAP)
+        cleaned = cleaned.lower()
+        if not unicodedata.is_normalized("NFKC", cleaned):
+            cleaned = unicodedata.normalize("NFKC", cleaned)
         if cleaned == text:
             break
         text = cleaned
@@ -117,27 +124,44 @@ def _hashtag_words(match: re.Match[str]) -> str:
     return f" _tag_ {words} "
 
 
+# Cheap searches that tell when a rule cannot match, so that it is skipped (speed only).
+_URL_HINT = re.compile(r"://|www\.|\.[a-z]")
+_PRICE_HINT = re.compile(r"[₪$€]|ש\"ח|שח|שקל|nis|ils|דולר|יורו")
+_PERCENT_HINT = re.compile(r"%|אחוז")
+_PHONE_HINT = re.compile(r"\d\d\d|\*\d")
 _DIGIT = re.compile(r"\d")
+_LINE_EDGES = re.compile(r" \n ?|\n ")
+_REPEAT_HINT = re.compile(r"(.)\1\1\1")
+# runs of two or more, or one white-space character other than a plain space
+_SPACE_RUNS = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 
 
 def _replace_once(text: str) -> str:
     """One pass of the placeholder rules, the repeat cap and space folding."""
-    # each rule runs only when the character it cannot match without is there (speed only)
-    if "." in text or "://" in text:
+    # each rule runs only when a search shows it could match (speed only)
+    if _URL_HINT.search(text):
         text = _URL.sub(_url_token, text)
     if "@" in text:
         text = _EMAIL.sub(" _email_ ", text)
     if _DIGIT.search(text):
-        text = _PHONE.sub(" _phone_ ", text)
-        text = _PRICE.sub(" _price_ ", text)
-        text = _PERCENT.sub(" _pct_ ", text)
+        if _PHONE_HINT.search(text):
+            text = _PHONE.sub(" _phone_ ", text)
+        if _PRICE_HINT.search(text):
+            text = _PRICE.sub(" _price_ ", text)
+        if _PERCENT_HINT.search(text):
+            text = _PERCENT.sub(" _pct_ ", text)
     if "@" in text:
         text = _MENTION.sub(" _mention_ ", text)
     if "#" in text:
         text = _HASHTAG.sub(_hashtag_words, text)
-    text = _REPEAT.sub(r"\1\1\1", text)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    if _REPEAT_HINT.search(text):
+        text = _REPEAT.sub(r"\1\1\1", text)
+    text = _SPACE_RUNS.sub(" ", text)
+    if "\n" in text:
+        text = _LINE_EDGES.sub("\n", text)
+        if "\n\n\n" in text:
+            text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
 
 
 def normalize(text: str) -> str:
