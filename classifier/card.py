@@ -118,8 +118,8 @@ def render_markdown(card: dict[str, Any]) -> str:
         "## Retraining on your own labels",
         "",
         "```bash",
-        "promo train your-posts.csv --out models/yours.joblib      # columns text,label",
-        "promo evaluate your-heldout.csv --model models/yours.joblib --report reports/yours",
+        "promo train your-posts.csv --out models/yours.npz      # columns text,label",
+        "promo evaluate your-heldout.csv --model models/yours.npz --report reports/yours",
         "```",
         "",
     ]

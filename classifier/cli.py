@@ -40,7 +40,13 @@ def _column_options(command: Callable[..., None]) -> Callable[..., None]:
 _model_option = click.option(
     "--model",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Model file; default: the built-in model (trained on first use).",
+    help="Model file (.npz); default: the model installed with the package.",
+)
+_prior_option = click.option(
+    "--prior",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Share of promotional posts where the texts come from; scores are adjusted by Bayes' rule "
+    "(default: the share the model was trained on, stated in its card).",
 )
 _threshold_option = click.option(
     "--threshold", type=click.FloatRange(0, 1), help="Override the model's decision threshold."
@@ -62,7 +68,7 @@ def main(verbose: int, quiet: bool) -> None:
     \b
     Examples:
       promo score examples/
-      promo train data/posts.csv --out models/mine.joblib
+      promo train data/posts.csv --out models/mine.npz
     """
     level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.INFO
     logger.handlers[:] = [_StderrHandler()]
@@ -96,6 +102,7 @@ def main(verbose: int, quiet: bool) -> None:
     help="Score calibration; auto picks by cross-validated Brier score.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the folds and the classifier.")
+@click.option("--force", is_flag=True, help="Replace --out even when it is not a model of this package.")
 def train(
     data: tuple[Path, ...],
     out: Path | None,
@@ -104,6 +111,7 @@ def train(
     target_precision: float | None,
     calibration: str,
     seed: int,
+    force: bool,
 ) -> None:
     """Learn a model from labelled posts (CSV, TSV or JSONL).
 
@@ -113,18 +121,32 @@ def train(
     \b
     Examples:
       promo train
-      promo train my-posts.csv --out models/mine.joblib
-      promo train a.jsonl b.tsv --text-column body --label-column is_ad --out m.joblib
-      promo train my-posts.csv --target-precision 0.95 --out strict.joblib
+      promo train my-posts.csv --out models/mine.npz
+      promo train a.jsonl b.tsv --text-column body --label-column is_ad --out m.npz
+      promo train my-posts.csv --target-precision 0.95 --out strict.npz
     """
     from classifier.dataset import read_labelled
-    from classifier.default_model import default_model_path, train_default_model
+    from classifier.default_model import train_default_model
+    from classifier.storage import default_model_path
     from classifier.training import describe_metrics
     from classifier.training import train as train_model
 
     if data and out is None:
         raise click.UsageError("pass --out PATH to say where the model trained on DATA goes")
     destination = out or default_model_path()
+    if out is not None and out.suffix != ".npz":
+        raise click.UsageError(f"--out {out}: a model file ends in .npz")
+    if out is not None and out.exists() and not force:
+        from classifier.storage import load_model
+
+        try:
+            load_model(out)
+        except ClassifierError:
+            _fail(
+                ClassifierError(
+                    f"{out} exists and is not a model of this package; choose another --out or pass --force"
+                )
+            )
     try:
         config = TrainConfig(target_precision=target_precision, calibration=calibration, seed=seed)  # type: ignore[arg-type]
         if data:
@@ -145,7 +167,8 @@ def train(
         click.echo(f"{config.cv_folds}-fold cross-validation: {describe_metrics(model.card['cv_metrics'])}")
         click.echo(
             f"threshold {model.card['threshold']:.3f} ({model.card['threshold_rule']}), "
-            f"calibration {model.card['calibration']['chosen']}"
+            f"calibration {model.card['calibration']['chosen']}, "
+            f"long texts judged by {model.model.aggregation}"
         )
         existed = destination.exists()
         model.save(destination)
@@ -167,6 +190,15 @@ def train(
 @click.option("--passages", is_flag=True, help="Report each post's most promotional passage.")
 @click.option("--highlight", is_flag=True, help="Print each post with its promotional passages marked.")
 @click.option("--no-color", is_flag=True, help="Mark passages with ⟦ ⟧ even on a colour terminal.")
+@_prior_option
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(-1, 64),
+    default=1,
+    show_default=True,
+    help="Processes to score with (-1: one per core); output keeps the input order.",
+)
 def score(
     paths: tuple[str, ...],
     model: Path | None,
@@ -178,13 +210,16 @@ def score(
     passages: bool,
     highlight: bool,
     no_color: bool,
+    prior: float | None,
+    jobs: int,
 ) -> None:
     """Score posts: text files (one post each), folders of .txt files, or - for stdin.
 
     Writes score (0-1), label, disclosure of paid content (clear, weak or none;
     ⚠ marks a promotional post without a clear disclosure) and source per post to
-    stdout; problems with an input go to stderr and do not stop the others. Exit
-    status 1 when any input could not be scored.
+    stdout. A post with too little Hebrew to judge (language: other) or an empty one
+    gets no score or label and a warning. Problems with an input go to stderr and do
+    not stop the others. Exit status 1 when any input could not be read.
 
     \b
     Examples:
@@ -194,13 +229,14 @@ def score(
       promo score old-posts/ --encoding cp1255 --threshold 0.8
       promo score article.txt --explain --highlight
       promo score posts/ --passages --format csv
+      promo score big.txt --lines --jobs 2 --prior 0.05
     """
     from classifier.inputs import read_posts
     from classifier.predictor import Predictor
     from classifier.scoring import Analyses, score_inputs
 
     try:
-        predictor = Predictor.load(model)
+        predictor = Predictor.load(model, prior=prior)
     except ClassifierError as error:
         _fail(error)
     color = not no_color and fmt == "table" and sys.stdout.isatty()
@@ -209,12 +245,14 @@ def score(
 
     def results() -> Iterator[ScoredPost]:
         items = read_posts(paths, lines=lines, encoding=encoding)
-        for item in score_inputs(predictor, items, threshold, analyses=analyses):
+        for item in score_inputs(predictor, items, threshold, analyses=analyses, n_jobs=jobs):
             if isinstance(item, InputProblem):
                 counts["failed"] += 1
                 click.echo(f"error: {item}", err=True)
             else:
                 counts["scored"] += 1
+                if item.score is None:
+                    logger.warning("%s: %s; not scored", item.source, item.extras.get("reason"))
                 yield item
 
     for line in format_results(results(), fmt, with_passages=passages):  # type: ignore[arg-type]
@@ -232,6 +270,7 @@ def score(
 @_column_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_threshold_option
+@_prior_option
 @click.option(
     "--report",
     type=click.Path(path_type=Path, file_okay=False),
@@ -244,6 +283,7 @@ def evaluate(
     label_column: str,
     fmt: str,
     threshold: float | None,
+    prior: float | None,
     report: Path | None,
 ) -> None:
     """Measure a model on labelled posts (default: the bundled corpus's held-out split).
@@ -255,7 +295,7 @@ def evaluate(
     \b
     Examples:
       promo evaluate
-      promo evaluate my-labelled.csv --model models/mine.joblib
+      promo evaluate my-labelled.csv --model models/mine.npz
       promo evaluate --format json > heldout.json
       promo evaluate --report reports/heldout
     """
@@ -266,7 +306,7 @@ def evaluate(
     from classifier.predictor import Predictor
 
     try:
-        predictor = Predictor.load(model)
+        predictor = Predictor.load(model, prior=prior)
         posts = read_labelled(list(data), text_column, label_column) if data else load_corpus("heldout")
         for line in posts.skipped_summary():
             logger.warning(line)

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from classifier.errors import ClassifierError
 
 Calibration = Literal["auto", "none", "sigmoid", "isotonic"]
+Aggregation = Literal["auto", "whole", "max", "whole_capped"]
 
 
 @dataclass(frozen=True)
@@ -25,14 +26,21 @@ class TrainConfig:
         Smallest and largest character n-gram (``char_wb`` analyzer).
     min_df : int
         Ignore n-grams seen in fewer training posts than this.
-    max_char_features : int or None
-        Keep only the most frequent character n-grams (bounds memory and model size).
-    structural_cues : bool
-        Add the block of structural cue counts (placeholders, emojis, punctuation, length).
+    strip_prefixes : bool
+        Also count each Hebrew word without its prefix letters (ו ה ב כ ל מ ש).
+    cues : bool
+        Add the block of guideline cues (a business speaking as "we", invitations to
+        contact, contact details, titles and bylines, stock praise, offers).
+    hash_bits : int
+        Each hashed block (words, characters) has ``2**hash_bits`` columns.
     C : float
         Inverse regularisation strength of the logistic regression.
     calibration : {"auto", "none", "sigmoid", "isotonic"}
         How scores are calibrated; ``"auto"`` picks by cross-validated Brier score.
+    aggregation : {"auto", "whole", "max", "whole_capped"}
+        How a text of several passages is scored from them (see
+        :data:`classifier.model.AGGREGATIONS`); ``"auto"`` picks ``max`` or
+        ``whole_capped`` by out-of-fold ROC-AUC on such texts.
     target_precision : float or None
         Pick the lowest threshold whose cross-validated precision reaches this;
         ``None`` picks the threshold that maximises F1.
@@ -55,10 +63,12 @@ class TrainConfig:
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (1, 4)
     min_df: int = 2
-    max_char_features: int | None = 300_000
-    structural_cues: bool = False
+    strip_prefixes: bool = True
+    cues: bool = True
+    hash_bits: int = 20
     C: float = 30.0
     calibration: Calibration = "auto"
+    aggregation: Aggregation = "auto"
     target_precision: float | None = None
     cv_folds: int = 5
     seed: int = 0
@@ -72,6 +82,12 @@ class TrainConfig:
             raise ClassifierError(
                 f"target precision {self.target_precision} is outside (0, 1]; use e.g. 0.95"
             )
+        if self.aggregation not in ("auto", "whole", "max", "whole_capped"):
+            raise ClassifierError(
+                f"aggregation {self.aggregation!r} is unknown; use auto, whole, max or whole_capped"
+            )
+        if not 8 <= self.hash_bits <= 24:
+            raise ClassifierError(f"hash_bits is {self.hash_bits}; use 8 to 24")
         if self.calibration not in ("auto", "none", "sigmoid", "isotonic"):
             raise ClassifierError(
                 f"calibration {self.calibration!r} is unknown; use auto, none, sigmoid or isotonic"

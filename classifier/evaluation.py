@@ -128,6 +128,10 @@ def evaluate(predictor: Predictor, posts: LabelledPosts, threshold: float | None
     cut = predictor.threshold if threshold is None else threshold
     labels = np.asarray(posts.labels, dtype=int)
     scores = np.asarray(predictor.score_many(posts.texts), dtype=float)
+    judged = ~np.isnan(scores)  # empty posts and posts with too little Hebrew get no score
+    if not judged.all():
+        posts = posts.subset(judged.tolist())
+        labels, scores = labels[judged], scores[judged]
     predicted = (scores >= cut).astype(int)
     precision, recall, f1, support = precision_recall_fscore_support(
         labels, predicted, labels=[0, 1], zero_division=0
@@ -144,6 +148,7 @@ def evaluate(predictor: Predictor, posts: LabelledPosts, threshold: float | None
     kinds = posts.columns.get("kind")
     figures: dict[str, Any] = {
         "n": len(posts),
+        "not_judged": int((~judged).sum()),
         "overall": summarize(labels, scores, cut),
         "per_class": per_class,
         "score_distribution": {

@@ -1,20 +1,23 @@
-"""Why a post scored as it did: feature contributions mapped back onto the post's own words.
+"""Why a post scored as it did: every feature occurrence's share of the log-odds, on the post's own words.
 
-The linear model's log-odds for a post is ``intercept + sum_j coef_j * x_j`` over its
-features ``x``. Each feature's contribution ``coef_j * x_j`` is attributed to what a
-reader can see in the original text:
+The engine's log-odds of a text is ``intercept + sum over occurrences`` of each hashed
+occurrence's ``coef * idf / norm`` plus each cue's ``coef * log(1 + count)``
+(:mod:`classifier.engine`). Each occurrence lies in the normalised text, so it is
+attributed exactly:
 
-- word unigrams and character n-grams to the words of the post that contain them
-  (a character n-gram found in several words is shared equally among them);
-- word bigrams to the two-word phrase;
-- placeholder tokens (``_price_``, ``_phone_`` ...) and the structural cue counts to a
-  named cue ("price", "phone number" ...), with the spans where the cue occurs;
-- anything that cannot be placed to "other features".
+- a character n-gram, word or prefix-stripped word to the word (white-space delimited)
+  of the normalised text that holds it, shown as that word as written in the post;
+- a word bigram to the two-word phrase;
+- a placeholder (``_price_``, ``_phone_`` ...) and a link's domain words to the named cue
+  ("price", "phone number", "link" ...), with the spans where the cue occurs;
+- a guideline cue (``we offer``, ``invitation to contact`` ...) to its name, with the
+  spans of the words that matched, its weight shared among its matches.
 
-So the contributions of all items plus the intercept equal the model's log-odds
-exactly. With a sigmoid or isotonic calibration the final score is a monotone
-function of that log-odds, so the items explain the ranking, not the calibrated
-value itself.
+So the items plus the intercept add up to the log-odds exactly. When the model judges
+a long text by its most promotional passage (:data:`classifier.model.AGGREGATIONS`),
+the passage that decided the score is explained, with offsets in the whole post. The
+calibrated score is a monotone function of the log-odds, so the items explain the
+ranking rather than the calibrated value itself.
 """
 
 from __future__ import annotations
@@ -25,16 +28,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.pipeline import Pipeline
 
-from classifier.errors import ClassifierError
-from classifier.features import feature_names
+from classifier.engine import CUE_NAMES, extract
+from classifier.model import Model
 from classifier.normalize import CHARACTER_MAP, EMOJI_CLASS, PLACEHOLDER_PATTERNS, PLACEHOLDERS
+from classifier.passages import split_passages
 
 N_TOP = 8
 _WORD = re.compile(rf"[^\W_]+(?:['\"][^\W_]+)*'?|{EMOJI_CLASS}")
-_CUE_OF_COLUMN = {f"{name} count": token for token, name in PLACEHOLDERS.items()}
+_CORE = re.compile(rf"\w+(?:['\"]\w+)*'?|{EMOJI_CLASS}")
 
 
 @dataclass(frozen=True)
@@ -46,12 +48,13 @@ class Contribution:
     label : str
         What a reader sees: the word or phrase as written, or a named cue ("price").
     kind : str
-        ``"word"``, ``"phrase"``, ``"cue"`` or ``"other"``.
+        ``"word"``, ``"phrase"``, ``"cue"`` or ``"other"`` (a piece of the normalised
+        text that is not found as written, such as letters repeated more than three times).
     weight : float
         Its share of the log-odds: positive pushes towards promotional.
     spans : tuple of (int, int)
-        Where it occurs in the original text (``text[start:end]``); empty for
-        cues without a location (e.g. length) and for "other features".
+        Where it occurs in the original text (``text[start:end]``); empty when it
+        cannot be placed.
     """
 
     label: str
@@ -78,16 +81,19 @@ class Explanation:
     score : float
         The model's (calibrated) score.
     log_odds : float
-        The linear model's log-odds before calibration: ``intercept + sum of all weights``.
+        The log-odds before calibration: ``intercept + sum of all weights``.
     intercept : float
     contributions : tuple of Contribution
         Every item, strongest first by absolute weight.
+    passage : tuple of (int, int) or None
+        The passage whose log-odds decided the score, when it is not the whole post.
     """
 
     score: float
     log_odds: float
     intercept: float
     contributions: tuple[Contribution, ...] = field(default_factory=tuple)
+    passage: tuple[int, int] | None = None
 
     def top(self, n: int = N_TOP) -> tuple[list[Contribution], list[Contribution]]:
         """The ``n`` items pushing up the most, and the ``n`` pushing down the most."""
@@ -101,21 +107,10 @@ class Explanation:
         return {
             "log_odds": round(self.log_odds, 4),
             "intercept": round(self.intercept, 4),
+            "passage": list(self.passage) if self.passage else None,
             "up": [c.to_dict() for c in up],
             "down": [c.to_dict() for c in down],
         }
-
-
-def _linear_model(pipeline: Pipeline) -> Any:
-    """The fitted linear model inside the classifier step."""
-    classifier = pipeline.named_steps["classifier"]
-    if isinstance(classifier, CalibratedClassifierCV):
-        if len(classifier.calibrated_classifiers_) != 1:
-            raise ClassifierError("this model averages several classifiers; retrain it to explain scores")
-        classifier = classifier.calibrated_classifiers_[0].estimator
-    if not hasattr(classifier, "coef_"):
-        raise ClassifierError("this model's classifier is not linear; explanations need a linear model")
-    return classifier
 
 
 def _skeleton(text: str) -> tuple[str, list[int]]:
@@ -151,202 +146,170 @@ def _cue_spans(skeleton: str, index: list[int]) -> dict[str, list[tuple[int, int
     return found
 
 
-def explain(pipeline: Pipeline, text: str, score: float | None = None) -> Explanation:
+class _Placer:
+    """Finds where a piece of normalised text stands in the original post."""
+
+    def __init__(self, original: str, piece: str, offset: int) -> None:
+        self.original = original
+        self.skeleton, index = _skeleton(piece)
+        self.index = [i + offset for i in index]
+        self.placeholders = _cue_spans(self.skeleton, self.index)
+        inside = [span for token, spans in self.placeholders.items() if token != "_tag_" for span in spans]
+        self.words = [
+            (m.group(), self.index[m.start()], self.index[m.end() - 1] + 1)
+            for m in _WORD.finditer(self.skeleton)
+            if not any(a <= self.index[m.start()] < b for a, b in inside)
+        ]
+
+    def spans_of(self, words: list[str]) -> list[tuple[int, int]]:
+        """Where a run of words (already lower-case) stands in the post, as whole words."""
+        found = []
+        size = len(words)
+        lowered = [w.lower() for w, _, _ in self.words]
+        for i in range(len(lowered) - size + 1):
+            if lowered[i : i + size] == words:
+                found.append((self.words[i][1], self.words[i + size - 1][2]))
+        if not found and size == 1 and words[0]:  # punctuation and symbols: find them as written
+            at = self.skeleton.find(words[0])
+            while at != -1:
+                found.append((self.index[at], self.index[at + len(words[0]) - 1] + 1))
+                at = self.skeleton.find(words[0], at + 1)
+        return found
+
+
+def explain(model: Model, text: str, prior: float | None = None) -> Explanation:
     """Explain one post's score by the contributions of what it contains.
 
     Parameters
     ----------
-    pipeline : sklearn.pipeline.Pipeline
-        A fitted model from :func:`classifier.train` (linear classifier).
+    model : Model
     text : str
         The post as written.
-    score : float or None
-        Its score, if already computed.
+    prior : float or None
+        The share of promotional posts the score assumes (see :class:`classifier.Predictor`).
 
     Returns
     -------
     Explanation
-
-    Raises
-    ------
-    ClassifierError
-        When the model is not linear.
     """
-    linear = _linear_model(pipeline)
-    features = pipeline.named_steps["features"]
-    row = features.transform([text]).tocsr()
-    names = feature_names(features)
-    coef = np.asarray(linear.coef_).ravel()
-    intercept = float(np.asarray(linear.intercept_).ravel()[0])
-    if score is None:
-        score = float(pipeline.predict_proba([text])[0, 1])
-
-    skeleton, index = _skeleton(text)
-    cue_spans = _cue_spans(skeleton, index)
-    # words inside a link, address, phone, price, percentage or mention belong to that cue
-    inside_cues = [span for token, spans in cue_spans.items() if token != "_tag_" for span in spans]
-    words = [
-        (m.group(), index[m.start()], index[m.end() - 1] + 1)
-        for m in _WORD.finditer(skeleton)
-        if not any(start <= index[m.start()] < end for start, end in inside_cues)
-    ]
+    piece, offset = _deciding_piece(model, text)
+    linear = model.linear
+    batch = extract([piece], linear.settings, spans=True)
+    joined = batch.joined
+    units = _units(joined)
+    placer = _Placer(text, piece, offset)
     totals: dict[tuple[str, str, tuple[tuple[int, int], ...]], float] = defaultdict(float)
 
-    def add(label: str, kind: str, spans: list[tuple[int, int]], weight: float) -> None:
-        totals[(label, kind, tuple(sorted(set(spans))))] += weight
+    def add(key: tuple[str, str, tuple[tuple[int, int], ...]], weight: float) -> None:
+        totals[key] += weight
 
-    for column, value in zip(row.indices, row.data, strict=True):
-        weight = float(coef[column] * value)
-        block, _, name = str(names[column]).partition("__")
-        if block == "cues":
-            token = _CUE_OF_COLUMN.get(name)
-            label = PLACEHOLDERS[token] if token else name
-            add(label, "cue", cue_spans.get(token, []) if token else [], weight)
-        elif block == "word":
-            _attribute_word_feature(name, weight, words, cue_spans, add)
-        elif block == "char":
-            _attribute_char_feature(name, weight, words, cue_spans, add, (skeleton, index))
-        else:
-            add("other features", "other", [], weight)
+    squared = linear.idf_squared
+    for posts, buckets, spans in (
+        (batch.word_post, batch.word_bucket, batch.word_span),
+        (batch.char_post, batch.char_bucket, batch.char_span),
+    ):
+        if not len(buckets) or spans is None:
+            continue
+        norm = float(np.sqrt(np.sum(squared[buckets], dtype=np.float64)))
+        if norm == 0:
+            continue
+        weights = linear.weighted_idf[buckets].astype(np.float64) / norm
+        for (start, end), weight in zip(spans.tolist(), weights.tolist(), strict=True):
+            if weight:
+                add(_item_of(joined, units, start, end, placer), weight)
+    if linear.cue_coef.size and batch.cue_spans is not None:
+        values = np.log1p(batch.cue_counts[0])
+        for k, matches in enumerate(batch.cue_spans):
+            weight = float(linear.cue_coef[k] * values[k])
+            if not matches or not weight:
+                continue
+            spans = sorted({s for _, a, b in matches for s in _spans_of_range(joined, units, a, b, placer)})
+            add((CUE_NAMES[k], "cue", tuple(spans)), weight)
 
     contributions = tuple(
         sorted(
-            (
-                Contribution(_shown(text, label, kind, spans), kind, weight, spans)
-                for (label, kind, spans), weight in totals.items()
-            ),
+            (Contribution(label, kind, weight, spans) for (label, kind, spans), weight in totals.items()),
             key=lambda c: -abs(c.weight),
         )
     )
-    log_odds = intercept + float(sum(c.weight for c in contributions))
+    log_odds = linear.intercept + float(sum(c.weight for c in contributions))
+    score = float(model.probability(np.array([log_odds]), prior)[0])
+    passage = None if piece is text else (offset, offset + len(piece))
     return Explanation(
-        score=float(score), log_odds=log_odds, intercept=intercept, contributions=contributions
+        score=score, log_odds=log_odds, intercept=linear.intercept, contributions=contributions, passage=passage
     )
 
 
-def _shown(text: str, label: str, kind: str, spans: tuple[tuple[int, int], ...]) -> str:
-    """A word or phrase as written in the post (its first occurrence); a cue by its name."""
-    if kind in ("word", "phrase") and spans:
-        start, end = spans[0]
-        return text[start:end]
-    return label
+def _deciding_piece(model: Model, text: str) -> tuple[str, int]:
+    """The text whose log-odds is the model's score of ``text``: the whole post or one passage."""
+    if model.aggregation == "whole":
+        return text, 0
+    spans = split_passages(text)
+    if len(spans) < 2:
+        return text, 0
+    whole = float(model.linear.decision([text])[0])
+    scores = model.linear.decision([text[a:b] for a, b in spans])
+    best = int(np.argmax(scores))
+    if model.aggregation == "whole_capped" and whole <= scores[best]:
+        return text, 0
+    start, end = spans[best]
+    return text[start:end], start
 
 
-def _placeholder_of(fragment: str, cue_spans: dict[str, list[tuple[int, int]]]) -> str | None:
-    """The placeholder a token or character n-gram belongs to, if the post has that placeholder."""
-    stripped = fragment.strip()
-    for token in cue_spans:
-        if stripped and stripped in token and "_" in stripped:
+def _units(joined: str) -> list[tuple[int, int]]:
+    """The white-space delimited words of the normalised text, as ``(start, end)`` in ``joined``."""
+    return [m.span() for m in re.finditer(r"[^\s\x00]+", joined)]
+
+
+def _unit_at(units: list[tuple[int, int]], position: int) -> int:
+    """The index of the word holding ``position`` (or the next word, for a padding space)."""
+    low, high = 0, len(units) - 1
+    while low < high:
+        middle = (low + high) // 2
+        if units[middle][1] <= position:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def _item_of(
+    joined: str, units: list[tuple[int, int]], start: int, end: int, placer: _Placer
+) -> tuple[str, str, tuple[tuple[int, int], ...]]:
+    """The label, kind and spans that an occurrence at ``joined[start:end]`` is shown as."""
+    core = joined[start:end].strip()
+    first = _unit_at(units, start + (len(joined[start:end]) - len(joined[start:end].lstrip())))
+    last = _unit_at(units, start + len(joined[start:end].rstrip()) - 1) if core else first
+    words = [joined[a:b] for a, b in units[first : last + 1]]
+    for position, word in enumerate(words):
+        token = _placeholder(word)
+        if token:
+            return PLACEHOLDERS[token], "cue", tuple(placer.placeholders.get(token, []))
+        if position == 0 and first > 0 and _placeholder(joined[slice(*units[first - 1])]) == "_url_":
+            return PLACEHOLDERS["_url_"], "cue", tuple(placer.placeholders.get("_url_", []))
+    cores = [_core(word) for word in words]
+    spans = placer.spans_of(cores)
+    if not spans:
+        return " ".join(words), "other", ()
+    start, stop = spans[0]  # shown as written at its first occurrence
+    return placer.original[start:stop], "word" if len(words) == 1 else "phrase", tuple(spans)
+
+
+def _spans_of_range(
+    joined: str, units: list[tuple[int, int]], start: int, end: int, placer: _Placer
+) -> list[tuple[int, int]]:
+    """Where the words of ``joined[start:end]`` (a cue's match) stand in the post."""
+    return list(_item_of(joined, units, start, end, placer)[2])
+
+
+def _placeholder(word: str) -> str | None:
+    for token in PLACEHOLDERS:
+        if token in word:
             return token
     return None
 
 
-def _unplaced(weight: float, cue_spans: dict[str, list[tuple[int, int]]], add: Any) -> None:
-    """Give the weight of an n-gram found in no word to the post's links, else to "other features"."""
-    if cue_spans.get("_url_"):  # the domain words of a link exist only in the normalised text
-        add(PLACEHOLDERS["_url_"], "cue", cue_spans["_url_"], weight)
-    else:
-        add("other features", "other", [], weight)
-
-
-def _unmatched_characters(
-    core: str,
-    weight: float,
-    text_view: tuple[str, list[int]],
-    words: list[tuple[str, int, int]],
-    cue_spans: dict[str, list[tuple[int, int]]],
-    add: Any,
-) -> None:
-    """Place a character n-gram found in no word: spacing, a placeholder's letters, or punctuation."""
-    if not core:  # the padding space of every word: it grows with the number of words
-        add("length of the post", "cue", [], weight)
-        return
-    for token in cue_spans:  # a piece of a placeholder's own letters, e.g. "hon" of _phone_
-        if core in token:
-            add(PLACEHOLDERS[token], "cue", cue_spans[token], weight)
-            return
-    skeleton, index = text_view
-    lowered = skeleton.lower()
-    spans = []
-    position = lowered.find(core)
-    while position != -1:
-        spans.append((index[position], index[position + len(core) - 1] + 1))
-        position = lowered.find(core, position + 1)
-    if not spans:
-        _unplaced(weight, cue_spans, add)
-        return
-    touched = {(w.lower(), a, b) for w, a, b in words for start, end in spans if a < end and start < b}
-    if not touched:  # punctuation or symbols of their own, such as "!!!"
-        add(core, "word", spans, weight)
-        return
-    by_word: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for word, start, end in touched:
-        by_word[word].append((start, end))
-    for word, word_spans in by_word.items():
-        add(word, "word", word_spans, weight / len(by_word))
-
-
-def _attribute_word_feature(
-    name: str,
-    weight: float,
-    words: list[tuple[str, int, int]],
-    cue_spans: dict[str, list[tuple[int, int]]],
-    add: Any,
-) -> None:
-    """Give a word n-gram's weight to the word or phrase (or cue) it stands for."""
-    tokens = name.split(" ")
-    placeholders = [t for t in tokens if t in PLACEHOLDERS]
-    if placeholders:
-        token = placeholders[0]
-        add(PLACEHOLDERS[token], "cue", cue_spans.get(token, []), weight)
-        return
-    lowered = [w.lower() for w, _, _ in words]
-    spans = [
-        (words[i][1], words[i + len(tokens) - 1][2])
-        for i in range(len(words) - len(tokens) + 1)
-        if lowered[i : i + len(tokens)] == tokens
-    ]
-    if not spans:
-        _unplaced(weight, cue_spans, add)
-        return
-    label = " ".join(tokens)
-    add(label, "word" if len(tokens) == 1 else "phrase", spans, weight)
-
-
-def _attribute_char_feature(
-    name: str,
-    weight: float,
-    words: list[tuple[str, int, int]],
-    cue_spans: dict[str, list[tuple[int, int]]],
-    add: Any,
-    text_view: tuple[str, list[int]],
-) -> None:
-    """Share a character n-gram's weight among the words containing it."""
-    placeholder = _placeholder_of(name, cue_spans)
-    if placeholder:
-        add(PLACEHOLDERS[placeholder], "cue", cue_spans[placeholder], weight)
-        return
-    core = name.strip()
-    starts, ends = name.startswith(" "), name.endswith(" ")
-    hosts = []
-    for word, start, end in words:
-        lowered = word.lower()
-        if starts and ends:
-            hit = lowered == core
-        elif starts:
-            hit = lowered.startswith(core)
-        elif ends:
-            hit = lowered.endswith(core)
-        else:
-            hit = core in lowered
-        if hit:
-            hosts.append((lowered, start, end))
-    if not hosts:
-        _unmatched_characters(core, weight, text_view, words, cue_spans, add)
-        return
-    by_word: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for lowered, start, end in hosts:
-        by_word[lowered].append((start, end))
-    share = weight / len(by_word)
-    for lowered, spans in by_word.items():
-        add(lowered, "word", spans, share)
+def _core(word: str) -> str:
+    """The word characters of a normalised word (or the word itself when it has none)."""
+    match = _CORE.search(word)
+    return match.group() if match else word

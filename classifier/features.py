@@ -1,225 +1,168 @@
-"""Feature extraction: the one seam between raw posts and the classifier.
+"""The training side of the engine: its features as a scikit-learn transformer.
 
-:func:`build_features` returns a scikit-learn transformer that takes raw post
-texts and returns a sparse matrix. Training, scoring and the command line only
-ever see it as the ``"features"`` step of the model pipeline, so a faster
-extractor can replace it without touching them.
+:class:`HashedFeatures` learns the idf of each hashed column and returns the sparse
+matrix a scikit-learn classifier trains on. Its values are exactly those that
+:class:`classifier.engine.LinearModel` computes while scoring, so a model trained on
+this matrix scores the same through the engine (tested).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.preprocessing import FunctionTransformer
-from sklearn.preprocessing import normalize as normalize_rows
 from sklearn.utils.validation import check_is_fitted
 
-from classifier.config import TrainConfig
-from classifier.normalize import EMOJI_CLASS, PLACEHOLDERS, normalize_many, tokenize
-
-_EMOJI = re.compile(EMOJI_CLASS)
-
-#: Names of the structural cues, in column order, as a reader would say them.
-CUE_NAMES: tuple[str, ...] = (
-    *(f"{name} count" for name in PLACEHOLDERS.values()),
-    "emoji count",
-    "exclamation marks",
-    "question marks",
-    "length in words",
-    "line breaks",
-)
+from classifier.engine import CUE_NAMES, Batch, FeatureSettings, block_norms, cue_values, extract
 
 
-def count_cues(texts: Sequence[str]) -> np.ndarray:
-    """Count the structural cues of normalised texts, one row per text.
+class HashedFeatures(TransformerMixin, BaseEstimator):
+    """Hashed word and character n-grams weighted by idf, and guideline cues.
+
+    Parameters
+    ----------
+    char_ngrams, word_ngrams, strip_prefixes, cues, bits
+        As in :class:`classifier.engine.FeatureSettings`.
+    min_df : int
+        A hashed column seen in fewer training posts than this gets idf 0: it is ignored.
 
     Examples
     --------
-    >>> count_cues(["_price_ _price_ !! 🔥"])[0][:7].tolist()
-    [0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0]
-    """
-    rows = np.zeros((len(texts), len(CUE_NAMES)), dtype=np.float64)
-    for i, text in enumerate(texts):
-        tokens = text.split()
-        for j, placeholder in enumerate(PLACEHOLDERS):
-            rows[i, j] = tokens.count(placeholder)
-        base = len(PLACEHOLDERS)
-        rows[i, base] = len(_EMOJI.findall(text))
-        rows[i, base + 1] = text.count("!")
-        rows[i, base + 2] = text.count("?")
-        rows[i, base + 3] = len(tokens)
-        rows[i, base + 4] = text.count("\n")
-    return rows
-
-
-class StructuralCues(TransformerMixin, BaseEstimator):
-    """Log-scaled counts of placeholders, emojis, punctuation and length.
-
-    Each count ``c`` becomes ``log1p(c) / log1p(max c in training)`` so that the
-    block sits on the same scale as the TF-IDF columns.
-
-    Examples
-    --------
-    >>> cues = StructuralCues().fit(["_price_ !", "שלום"])
-    >>> cues.transform(["_price_ _price_"]).shape
-    (1, 12)
+    >>> features = HashedFeatures(bits=10, min_df=1).fit(["מבצע ענק היום", "שלום לכולם"])
+    >>> matrix = features.transform(["מבצע היום"])
+    >>> matrix.shape
+    (1, 2060)
     """
 
-    def fit(self, X: Sequence[str], y: object = None) -> StructuralCues:
-        """Learn the largest log-count of each cue."""
-        top = np.log1p(count_cues(X)).max(axis=0)
-        self.scale_ = np.where(top > 0, top, 1.0)
+    def __init__(
+        self,
+        char_ngrams: tuple[int, int] = (1, 4),
+        word_ngrams: tuple[int, int] = (1, 2),
+        strip_prefixes: bool = True,
+        cues: bool = True,
+        bits: int = 20,
+        min_df: int = 2,
+    ) -> None:
+        self.char_ngrams = char_ngrams
+        self.word_ngrams = word_ngrams
+        self.strip_prefixes = strip_prefixes
+        self.cues = cues
+        self.bits = bits
+        self.min_df = min_df
+
+    @property
+    def settings(self) -> FeatureSettings:
+        """The engine settings these parameters stand for."""
+        return FeatureSettings(
+            char_ngrams=tuple(self.char_ngrams),  # type: ignore[arg-type]
+            word_ngrams=tuple(self.word_ngrams),  # type: ignore[arg-type]
+            strip_prefixes=self.strip_prefixes,
+            cues=self.cues,
+            bits=self.bits,
+        )
+
+    def fit(self, X: Sequence[str], y: object = None) -> HashedFeatures:
+        """Learn each hashed column's idf: ``ln((1 + n) / (1 + df)) + 1``, or 0 below ``min_df``."""
+        texts = _texts(X)
+        settings = self.settings
+        batch = extract(texts, settings)
+        n = len(texts)
+        df = document_frequency(batch, np.arange(n), settings.width)
+        self.idf_ = idf_of(df, n, self.min_df)
         self.n_features_in_ = 1
         return self
 
     def transform(self, X: Sequence[str]) -> sp.csr_matrix:
-        """Return the scaled cue counts as a sparse matrix."""
-        check_is_fitted(self, "scale_")
-        return sp.csr_matrix(np.log1p(count_cues(X)) / self.scale_)
+        """The feature matrix: hashed columns first, then the cues."""
+        check_is_fitted(self, "idf_")
+        return batch_matrix(extract(_texts(X), self.settings), self.idf_, self.settings)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
-        """Name each column after its cue."""
-        return np.asarray(CUE_NAMES, dtype=object)
+        """Column names: ``word:<bucket>``, ``char:<bucket>``, then the cue names."""
+        check_is_fitted(self, "idf_")
+        half = 1 << self.bits
+        names = [f"word:{i}" for i in range(half)] + [f"char:{i}" for i in range(half)]
+        if self.cues:
+            names += [f"cue:{name}" for name in CUE_NAMES]
+        return np.asarray(names, dtype=object)
 
 
-def _word_boundary_ngrams(word: str, low: int, high: int) -> list[str]:
-    """The ``char_wb`` n-grams of one word, exactly as scikit-learn makes them."""
-    padded = f" {word} "
-    length = len(padded)
-    grams = []
-    for n in range(low, high + 1):
-        offset = 0
-        grams.append(padded[offset : offset + n])
-        while offset + n < length:
-            offset += 1
-            grams.append(padded[offset : offset + n])
-        if offset == 0:  # a word shorter than n is counted once
-            break
-    return grams
+def _texts(X: Sequence[str]) -> list[str]:
+    texts = list(X)
+    for text in texts:
+        if not isinstance(text, str):
+            raise TypeError(f"expected texts (str), got {type(text).__name__}")
+    return texts
 
 
-class CharNgramTfidf(TransformerMixin, BaseEstimator):
-    """Character n-gram TF-IDF over word boundaries, computed once per distinct word.
-
-    Learns the same vocabulary and idf as scikit-learn's ``TfidfVectorizer(analyzer="char_wb",
-    lowercase=False, sublinear_tf=True)`` and returns the same matrix, but maps each distinct
-    word of a batch to its columns only once: posts repeat words, so scoring is several
-    times faster.
-
-    Parameters
-    ----------
-    ngram_range : tuple of int
-        Smallest and largest n.
-    min_df : int
-        Ignore n-grams seen in fewer training posts than this.
-    max_features : int or None
-        Keep only the most frequent n-grams.
-
-    Examples
-    --------
-    >>> tfidf = CharNgramTfidf(ngram_range=(1, 3), min_df=1).fit(["שלום עולם", "שלום"])
-    >>> tfidf.transform(["שלום שלום"]).shape
-    (1, 23)
-    """
-
-    def __init__(
-        self, ngram_range: tuple[int, int] = (1, 4), min_df: int = 1, max_features: int | None = None
-    ) -> None:
-        self.ngram_range = ngram_range
-        self.min_df = min_df
-        self.max_features = max_features
-
-    def fit(self, X: Sequence[str], y: object = None) -> CharNgramTfidf:
-        """Learn the vocabulary and idf with scikit-learn's own vectorizer."""
-        reference = TfidfVectorizer(
-            analyzer="char_wb",
-            lowercase=False,
-            ngram_range=self.ngram_range,
-            min_df=self.min_df,
-            max_features=self.max_features,
-            sublinear_tf=True,
-            dtype=np.float32,
-        ).fit(X)
-        self.vocabulary_: dict[str, int] = reference.vocabulary_
-        self.idf_ = reference.idf_.astype(np.float32)
-        return self
-
-    def transform(self, X: Sequence[str]) -> sp.csr_matrix:
-        """Return the l2-normalised sublinear TF-IDF rows of ``X``."""
-        check_is_fitted(self, "vocabulary_")
-        low, high = self.ngram_range
-        vocabulary = self.vocabulary_
-        columns_of: dict[str, list[int]] = {}
-        indices: list[int] = []
-        indptr = [0]
-        for text in X:
-            for word in text.split():
-                columns = columns_of.get(word)
-                if columns is None:
-                    grams = _word_boundary_ngrams(word, low, high)
-                    columns = [vocabulary[g] for g in grams if g in vocabulary]
-                    columns_of[word] = columns
-                indices.extend(columns)
-            indptr.append(len(indices))
-        counts = sp.csr_matrix(
-            (
-                np.ones(len(indices), dtype=np.float32),
-                np.asarray(indices, dtype=np.int64),
-                np.asarray(indptr),
-            ),
-            shape=(len(indptr) - 1, len(self.idf_)),
-        )
-        counts.sum_duplicates()
-        counts.data = np.log(counts.data) + 1.0
-        weighted = sp.csr_matrix(counts.multiply(self.idf_), dtype=np.float32)
-        return normalize_rows(weighted, norm="l2", copy=False)
-
-    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
-        """The n-grams, in column order."""
-        check_is_fitted(self, "vocabulary_")
-        names = np.empty(len(self.vocabulary_), dtype=object)
-        for gram, column in self.vocabulary_.items():
-            names[column] = gram
-        return names
+def batch_matrix(batch: Batch, idf: np.ndarray, settings: FeatureSettings) -> sp.csr_matrix:
+    """The sparse matrix of an extracted batch, with the values the engine scores with."""
+    n = batch.n
+    squared = idf * idf
+    rows, columns, values = [], [], []
+    for post, bucket in ((batch.word_post, batch.word_bucket), (batch.char_post, batch.char_bucket)):
+        if not len(post):
+            continue
+        norms = block_norms(post, bucket, squared, n)
+        scale = np.divide(1.0, norms, out=np.zeros(n), where=norms > 0)
+        value = idf[bucket] * scale[post]
+        keep = value != 0
+        rows.append(post[keep])
+        columns.append(bucket[keep])
+        values.append(value[keep])
+    if settings.cues:
+        cues = cue_values(batch.cue_counts)
+        r, c = np.nonzero(cues)
+        rows.append(r)
+        columns.append(c + settings.width)
+        values.append(cues[r, c])
+    shape = (n, settings.n_columns)
+    if not rows:
+        return sp.csr_matrix(shape, dtype=np.float64)
+    matrix = sp.coo_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))), shape=shape
+    ).tocsr()
+    matrix.sum_duplicates()
+    return matrix
 
 
-def build_features(config: TrainConfig) -> Pipeline:
-    """Build the unfitted feature extractor: raw texts in, sparse matrix out.
+def document_frequency(batch: Batch, rows: np.ndarray, width: int) -> np.ndarray:
+    """How many of the posts ``rows`` of a batch hold each hashed column."""
+    keys = []
+    for post, bucket in ((batch.word_post, batch.word_bucket), (batch.char_post, batch.char_bucket)):
+        chosen = np.isin(post, rows)
+        keys.append(post[chosen] * width + bucket[chosen])
+    present = np.unique(np.concatenate(keys))
+    return np.bincount(present % width, minlength=width).astype(np.float64)
 
-    Normalisation, then word TF-IDF (``config.word_ngrams``, sublinear tf), character
-    TF-IDF over word boundaries (``config.char_ngrams``) and, with
-    ``config.structural_cues``, :class:`StructuralCues`.
 
-    Examples
-    --------
-    >>> features = build_features(TrainConfig(min_df=1))
-    >>> features.fit_transform(["קנו עכשיו ב 99 ₪", "איזה יום יפה"]).shape[0]
-    2
-    """
-    word = TfidfVectorizer(
-        tokenizer=tokenize,
-        token_pattern=None,
-        lowercase=False,
-        ngram_range=config.word_ngrams,
-        min_df=config.min_df,
-        sublinear_tf=True,
-        dtype=np.float32,
+def idf_of(df: np.ndarray, n: int, min_df: int) -> np.ndarray:
+    """Smoothed idf, ``ln((1 + n) / (1 + df)) + 1``, and 0 where ``df < min_df``."""
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    idf[df < max(min_df, 1)] = 0.0
+    return idf
+
+
+def subset_batch(batch: Batch, rows: np.ndarray) -> Batch:
+    """The part of a batch that belongs to the posts ``rows`` (sorted), renumbered from 0."""
+    new_index = np.full(batch.n, -1, dtype=np.int64)
+    new_index[rows] = np.arange(len(rows))
+
+    def take(post: np.ndarray, bucket: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        keep = new_index[post] >= 0
+        return new_index[post[keep]], bucket[keep]
+
+    word_post, word_bucket = take(batch.word_post, batch.word_bucket)
+    char_post, char_bucket = take(batch.char_post, batch.char_bucket)
+    return Batch(
+        n=len(rows),
+        joined="",
+        starts=batch.starts[rows],
+        word_post=word_post,
+        word_bucket=word_bucket,
+        char_post=char_post,
+        char_bucket=char_bucket,
+        cue_counts=batch.cue_counts[rows],
     )
-    char = CharNgramTfidf(
-        ngram_range=config.char_ngrams, min_df=config.min_df, max_features=config.max_char_features
-    )
-    blocks: list[tuple[str, TransformerMixin]] = [("word", word), ("char", char)]
-    if config.structural_cues:
-        blocks.append(("cues", StructuralCues()))
-    return Pipeline([("normalize", FunctionTransformer(normalize_many)), ("union", FeatureUnion(blocks))])
-
-
-def feature_names(features: Pipeline) -> np.ndarray:
-    """Names of the fitted extractor's columns, prefixed by block: ``word__``, ``char__``, ``cues__``."""
-    return np.asarray(features.named_steps["union"].get_feature_names_out(), dtype=object)

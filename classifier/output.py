@@ -17,14 +17,16 @@ FORMATS: tuple[str, ...] = ("table", "csv", "jsonl")
 class ScoredPost:
     """The result for one post: its source, score and label, and extra fields.
 
-    ``extras`` holds ``disclosure``, ``disclosure_reason`` and ``undisclosed``, and when
+    A post that was not judged (empty, or too little Hebrew) has score and label None
+    and its ``reason`` in ``extras``. ``extras`` holds ``language``, ``disclosure``,
+    ``disclosure_reason`` and ``undisclosed``, and when
     asked for, ``top_passage``, ``highlighted`` and ``explanation``
     (see :func:`classifier.scoring.analyse`).
     """
 
     source: str
-    score: float
-    label: str
+    score: float | None
+    label: str | None
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -41,11 +43,12 @@ def format_results(
 
     Examples
     --------
-    >>> rows = [ScoredPost("a.txt", 0.91234, "promotional", {"disclosure": "none", "undisclosed": True})]
+    >>> extras = {"language": "he", "disclosure": "none", "undisclosed": True}
+    >>> rows = [ScoredPost("a.txt", 0.91234, "promotional", extras)]
     >>> list(format_results(rows, "csv"))
-    ['source,score,label,disclosure,undisclosed', 'a.txt,0.912,promotional,none,true']
-    >>> list(format_results(rows, "jsonl"))
-    ['{"source": "a.txt", "score": 0.912, "label": "promotional", "disclosure": "none", "undisclosed": true}']
+    ['source,score,label,language,disclosure,undisclosed', 'a.txt,0.912,promotional,he,none,true']
+    >>> list(format_results(rows, "jsonl"))[0][:70]
+    '{"source": "a.txt", "score": 0.912, "label": "promotional", "language"'
     >>> list(format_results(rows, "table"))
     ['score  label        disclosure  source', '0.912  promotional  none ⚠      a.txt']
     """
@@ -56,7 +59,7 @@ def format_results(
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="")
-        header = ["source", "score", "label", "disclosure", "undisclosed"]
+        header = ["source", "score", "label", "language", "disclosure", "undisclosed"]
         if with_passages:
             header += ["passage_score", "passage_start", "passage_end"]
         writer.writerow(header)
@@ -64,8 +67,9 @@ def format_results(
         for r in results:
             row = [
                 r.source,
-                f"{r.score:.3f}",
-                r.label,
+                "" if r.score is None else f"{r.score:.3f}",
+                r.label or "",
+                r.extras.get("language", ""),
                 r.extras.get("disclosure", ""),
                 _flag(r.extras.get("undisclosed")),
             ]
@@ -76,7 +80,8 @@ def format_results(
             yield _take(buffer)
     elif fmt == "jsonl":
         for r in results:
-            record: dict[str, Any] = {"source": r.source, "score": round(r.score, 3), "label": r.label}
+            score = None if r.score is None else round(r.score, 3)
+            record: dict[str, Any] = {"source": r.source, "score": score, "label": r.label}
             record.update(r.extras)
             yield json.dumps(record, ensure_ascii=False)
     else:
@@ -92,7 +97,10 @@ def _table_lines(r: ScoredPost) -> Iterator[str]:
     disclosure = str(r.extras.get("disclosure", ""))
     if r.extras.get("undisclosed"):
         disclosure += " ⚠"
-    yield f"{r.score:.3f}  {r.label:<11}  {disclosure:<10}  {r.source}"
+    score = "  -  " if r.score is None else f"{r.score:.3f}"
+    yield f"{score}  {r.label or '-':<11}  {disclosure:<10}  {r.source}"
+    if r.score is None:
+        yield f"    not scored: {r.extras.get('reason', '')}"
     top = r.extras.get("top_passage")
     if top:
         excerpt = " ".join(top["text"].split())

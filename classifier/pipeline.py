@@ -1,32 +1,22 @@
-"""The model: one scikit-learn Pipeline built by one factory."""
+"""The model to train: one scikit-learn Pipeline built by one factory."""
 
 from __future__ import annotations
 
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from classifier.config import TrainConfig
-from classifier.features import build_features
+from classifier.features import HashedFeatures
 
 
-def build_pipeline(config: TrainConfig, calibration: str | None = None) -> Pipeline:
+def build_pipeline(config: TrainConfig) -> Pipeline:
     """Build the unfitted model: ``features`` then ``classifier``.
 
-    The classifier is an L2 logistic regression on the features; with a
-    ``calibration`` of ``"sigmoid"`` or ``"isotonic"`` it is wrapped in a
-    :class:`~sklearn.calibration.CalibratedClassifierCV` whose calibrator learns from
-    cross-validated scores and whose single regression is fitted on all rows.
-    ``predict_proba(texts)[:, 1]`` is the promotional score.
-
-    Parameters
-    ----------
-    config : TrainConfig
-        Feature and classifier settings.
-    calibration : str or None
-        ``"none"``, ``"sigmoid"`` or ``"isotonic"``; None takes ``config.calibration``
-        (where ``"auto"`` means ``"none"``: training resolves ``"auto"`` first).
+    The features are the engine's hashed n-grams and cues (:class:`HashedFeatures`);
+    the classifier an L2 logistic regression with balanced class weights.
+    ``decision_function(texts)`` is the uncalibrated log-odds of whole texts; training
+    (:func:`classifier.train`) adds passages, calibration and the threshold, and
+    exports the result as a :class:`classifier.model.Model`.
 
     Examples
     --------
@@ -34,12 +24,21 @@ def build_pipeline(config: TrainConfig, calibration: str | None = None) -> Pipel
     >>> [name for name, _ in model.steps]
     ['features', 'classifier']
     """
-    method = config.calibration if calibration is None else calibration
-    linear = LogisticRegression(
-        C=config.C, solver="liblinear", class_weight="balanced", random_state=config.seed, max_iter=1000
+    features = HashedFeatures(
+        char_ngrams=config.char_ngrams,
+        word_ngrams=config.word_ngrams,
+        strip_prefixes=config.strip_prefixes,
+        cues=config.cues,
+        bits=config.hash_bits,
+        min_df=config.min_df,
     )
-    classifier: LogisticRegression | CalibratedClassifierCV = linear
-    if method in ("sigmoid", "isotonic"):
-        folds = StratifiedKFold(n_splits=config.cv_folds, shuffle=True, random_state=config.seed)
-        classifier = CalibratedClassifierCV(linear, method=method, cv=folds, ensemble=False)
-    return Pipeline([("features", build_features(config)), ("classifier", classifier)])
+    # the dual problem is much faster to solve here: far more columns than posts
+    linear = LogisticRegression(
+        C=config.C,
+        solver="liblinear",
+        dual=True,
+        class_weight="balanced",
+        random_state=config.seed,
+        max_iter=1000,
+    )
+    return Pipeline([("features", features), ("classifier", linear)])

@@ -1,24 +1,70 @@
-"""The importable predictor: load a model, score posts."""
+"""The importable predictor: load a model, score posts. Imports NumPy and the standard library only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 
-from classifier.storage import load_model
+from classifier.errors import ClassifierError
+from classifier.language import detect_language
+from classifier.model import Model, adjust_for_prior
+from classifier.passages import Passage
 
 if TYPE_CHECKING:
     from classifier.disclosure import Disclosure
     from classifier.explain import Explanation
-    from classifier.passages import Passage
 
 PROMOTIONAL = "promotional"
 ORGANIC = "organic"
 _CHUNK = 5_000  # posts scored together: bounds memory; larger chunks gain little speed
+#: Why a post gets no score: it is empty, or it has too little Hebrew to judge.
+EMPTY_REASON = "empty post; nothing to judge"
+OTHER_LANGUAGE_REASON = "too little Hebrew to judge (language: other)"
+
+
+def unjudgeable_reason(text: str) -> str | None:
+    """Why a post cannot be scored (empty, or not Hebrew enough), or None when it can.
+
+    Examples
+    --------
+    >>> unjudgeable_reason("   "), unjudgeable_reason("Hello world"), unjudgeable_reason("שלום לכולם")
+    ('empty post; nothing to judge', 'too little Hebrew to judge (language: other)', None)
+    """
+    if not text.strip():
+        return EMPTY_REASON
+    if detect_language(text) != "he":
+        return OTHER_LANGUAGE_REASON
+    return None
+
+
+def _checked(texts: Iterable[str]) -> Iterator[str]:
+    """The posts of an iterable, refusing a bare string and anything that is not a string."""
+    if isinstance(texts, (str, bytes)):
+        raise TypeError("score_many takes an iterable of posts, not one string; use score() for one post")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            shown = "NaN" if isinstance(text, float) and math.isnan(text) else type(text).__name__
+            raise TypeError(f"post {i} is {shown}; every post must be a str")
+        yield text
+
+
+_worker_model: Predictor | None = None
+
+
+def _score_in_worker(texts: list[str]) -> np.ndarray:
+    assert _worker_model is not None
+    return _worker_model._score_chunk(texts)
+
+
+def _start_worker(predictor: Predictor) -> None:
+    global _worker_model
+    _worker_model = predictor
 
 
 class Predictor:
@@ -26,10 +72,13 @@ class Predictor:
 
     Parameters
     ----------
-    pipeline : sklearn.pipeline.Pipeline
-        A fitted model from :func:`classifier.train`.
+    model : Model
+        A trained model (from :func:`classifier.train` or a model file).
     card : dict
-        Its model card; ``card["threshold"]`` is the decision threshold.
+        Its model card.
+    prior : float or None
+        The share of promotional posts in the texts to score; probabilities are
+        adjusted from the training share by Bayes' rule. None keeps the training share.
 
     Examples
     --------
@@ -40,70 +89,93 @@ class Predictor:
     ['promotional', 'organic']
     """
 
-    def __init__(self, pipeline: Pipeline, card: dict[str, Any]) -> None:
-        self.pipeline = pipeline
+    def __init__(self, model: Model, card: dict[str, Any], prior: float | None = None) -> None:
+        if prior is not None:
+            adjust_for_prior(np.array([0.5]), 0.5, prior)  # validates the prior
+        self.model = model
         self.card = card
+        self.prior = prior
 
     @classmethod
-    def load(cls, path: Path | str | None = None) -> Predictor:
-        """Load a model file, or the default model when ``path`` is None.
-
-        The default model is trained from the bundled corpus on first use, and
-        again whenever the corpus or the package changes (see
-        :func:`classifier.default_model.load_default_model`).
+    def load(cls, path: Path | str | None = None, prior: float | None = None) -> Predictor:
+        """Load a model file, or the default model when ``path`` is None. Only reads.
 
         Raises
         ------
         ClassifierError
-            When the file is missing or is not a usable model.
+            When the file is missing, damaged, edited, or not a model of this package.
         """
-        if path is None:
-            from classifier.default_model import load_default_model
+        from classifier.storage import default_model_path, load_model
 
-            return cls(*load_default_model())
-        return cls(*load_model(Path(path)))
+        return cls(*load_model(Path(path) if path is not None else default_model_path()), prior=prior)
 
     @property
     def threshold(self) -> float:
         """The decision threshold: a post scoring at or above it is promotional."""
-        return float(self.card.get("threshold", 0.5))
+        return self.model.threshold
 
-    def score_many(self, texts: Iterable[str]) -> np.ndarray:
-        """Score many posts; returns the probability of "promotional" for each.
+    def score_many(self, texts: Iterable[str], n_jobs: int = 1) -> np.ndarray:
+        """Score many posts: the probability that each is promotional.
 
-        Posts are scored in chunks, so memory stays bounded for long iterables.
+        An empty post, or one with too little Hebrew to judge (:func:`unjudgeable_reason`),
+        gets NaN. Posts are scored in chunks, so memory stays bounded for long iterables.
 
         Parameters
         ----------
         texts : iterable of str
+            Not a bare string: use :meth:`score` for one post.
+        n_jobs : int
+            Processes to score with (-1 for one per core); the order of the results is
+            the order of ``texts`` whatever the number.
 
         Returns
         -------
         numpy.ndarray of float, shape (n,)
-            Scores in [0, 1], in input order.
+            Scores in [0, 1] (or NaN), in input order.
+
+        Raises
+        ------
+        TypeError
+            For a bare string, or a post that is not a string (None, NaN, a number).
         """
-        parts: list[np.ndarray] = []
+        chunks = self._chunks(_checked(texts))
+        workers = (os.cpu_count() or 1) if n_jobs == -1 else max(1, n_jobs)
+        if workers == 1:
+            parts = [self._score_chunk(chunk) for chunk in chunks]
+        else:
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+            with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(self,)) as pool:
+                parts = list(pool.map(_score_in_worker, chunks))
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    def _chunks(self, texts: Iterable[str]) -> Iterator[list[str]]:
         chunk: list[str] = []
         for text in texts:
             chunk.append(text)
             if len(chunk) == _CHUNK:
-                parts.append(self._score_chunk(chunk))
+                yield chunk
                 chunk = []
-        if chunk or not parts:
-            parts.append(self._score_chunk(chunk))
-        return np.concatenate(parts)
+        if chunk:
+            yield chunk
 
     def _score_chunk(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.empty(0, dtype=float)
-        return np.asarray(self.pipeline.predict_proba(list(texts))[:, 1], dtype=float)
+        scores = np.full(len(texts), np.nan)
+        judged = [i for i, text in enumerate(texts) if unjudgeable_reason(text) is None]
+        if judged:
+            decision = self.model.decision([texts[i] for i in judged])
+            scores[judged] = self.model.probability(decision, self.prior)
+        return scores
 
     def score(self, text: str) -> float:
-        """Score one post: the probability that it is promotional."""
+        """Score one post: the probability that it is promotional (NaN when it cannot be judged)."""
+        if not isinstance(text, str):
+            list(_checked([text]))
         return float(self.score_many([text])[0])
 
-    def predict(self, texts: Iterable[str], threshold: float | None = None) -> list[str]:
-        """Label posts ``"promotional"`` or ``"organic"`` at the threshold.
+    def predict(self, texts: Iterable[str], threshold: float | None = None) -> list[str | None]:
+        """Label posts ``"promotional"`` or ``"organic"`` at the threshold (None when not judged).
 
         Parameters
         ----------
@@ -121,16 +193,21 @@ class Predictor:
         """
         from classifier.explain import explain
 
-        return explain(self.pipeline, text)
+        return explain(self.model, text, prior=self.prior)
 
     def passages(self, text: str) -> list[Passage]:
         """Split a long post into passages (paragraphs, lines or sentences) and score each.
 
         A post of fewer than three sentences is one passage. See :mod:`classifier.passages`.
         """
-        from classifier.passages import score_passages
+        from classifier.passages import split_passages
 
-        return score_passages(text, self.score_many)
+        spans = split_passages(text)
+        if not spans:
+            return []
+        decision = self.model.linear.decision([text[a:b] for a, b in spans])
+        scores = self.model.probability(decision, self.prior)
+        return [Passage(a, b, text[a:b], float(s)) for (a, b), s in zip(spans, scores, strict=True)]
 
     def disclosure(self, text: str) -> Disclosure:
         """Whether the post says it is paid content: ``clear``, ``weak`` or ``none``.
@@ -149,12 +226,14 @@ class Predictor:
         return is_undisclosed(self.score(text) >= cut, self.disclosure(text))
 
 
-def label_of(score: float, threshold: float) -> str:
-    """The label name of a score at a threshold.
+def label_of(score: float, threshold: float) -> str | None:
+    """The label name of a score at a threshold (None for a post that was not judged).
 
     Examples
     --------
-    >>> label_of(0.7, 0.5), label_of(0.2, 0.5)
-    ('promotional', 'organic')
+    >>> label_of(0.7, 0.5), label_of(0.2, 0.5), label_of(float("nan"), 0.5)
+    ('promotional', 'organic', None)
     """
+    if math.isnan(score):
+        return None
     return PROMOTIONAL if score >= threshold else ORGANIC

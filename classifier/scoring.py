@@ -10,7 +10,8 @@ from classifier.disclosure import classify_disclosure, is_undisclosed
 from classifier.inputs import InputProblem, Post
 from classifier.output import ScoredPost
 from classifier.passages import highlight, most_promotional
-from classifier.predictor import Predictor, label_of
+from classifier.language import detect_language
+from classifier.predictor import Predictor, label_of, unjudgeable_reason
 
 CHUNK = 5_000
 
@@ -49,15 +50,20 @@ def analyse(
     ...         import numpy as np
     ...         return np.zeros(len(texts))
     >>> analyse(Stub(), "בשיתוף עם @brand", 0.9, 0.5, Analyses())
-    {'disclosure': 'weak', 'disclosure_reason': "partnership wording 'בשיתוף עם' without saying it is paid", \
-'undisclosed': True}
+    {'language': 'he', 'disclosure': 'weak', 'disclosure_reason': "partnership wording 'בשיתוף עם' without \
+saying it is paid", 'undisclosed': True}
     """
     disclosure = classify_disclosure(text)
+    judged = score == score  # NaN: the post was not judged
     extras: dict[str, Any] = {
+        "language": detect_language(text),
         "disclosure": disclosure.level,
         "disclosure_reason": disclosure.reason,
-        "undisclosed": is_undisclosed(score >= threshold, disclosure),
+        "undisclosed": is_undisclosed(judged and score >= threshold, disclosure) if judged else None,
     }
+    if not judged:
+        extras["reason"] = unjudgeable_reason(text)
+        return extras
     if analyses.passages or analyses.highlight:
         passages = predictor.passages(text)
         top = most_promotional(passages)
@@ -76,6 +82,7 @@ def score_inputs(
     threshold: float | None = None,
     chunk: int = CHUNK,
     analyses: Analyses | None = None,
+    n_jobs: int = 1,
 ) -> Iterator[ScoredPost | InputProblem]:
     """Score posts as they come, in chunks, passing problems through in place.
 
@@ -89,7 +96,9 @@ def score_inputs(
     chunk : int
         Posts scored together; bounds memory on endless input.
     analyses : Analyses or None
-        Extra fields to compute per post (disclosure is always there).
+        Extra fields to compute per post (language and disclosure are always there).
+    n_jobs : int
+        Processes to score each chunk with (see :meth:`Predictor.score_many`).
 
     Yields
     ------
@@ -102,12 +111,12 @@ def score_inputs(
 
     def flush() -> Iterator[ScoredPost | InputProblem]:
         posts = [item for item in pending if isinstance(item, Post)]
-        scores = iter(predictor.score_many([post.text for post in posts]))
+        scores = iter(predictor.score_many([post.text for post in posts], n_jobs=n_jobs))
         for item in pending:
             if isinstance(item, Post):
                 score = float(next(scores))
                 extras = analyse(predictor, item.text, score, cut, wanted)
-                yield ScoredPost(item.source, score, label_of(score, cut), extras)
+                yield ScoredPost(item.source, None if score != score else score, label_of(score, cut), extras)
             else:
                 yield item
         pending.clear()

@@ -12,16 +12,22 @@ from typing import Any
 import numpy as np
 import sklearn
 from scipy.special import expit
+from sklearn.base import clone
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 
 from classifier._version import __version__
 from classifier.config import TrainConfig
 from classifier.dataset import LabelledPosts
+from classifier.engine import Batch, LinearModel, extract
 from classifier.errors import ClassifierError
+from classifier.features import HashedFeatures, batch_matrix, document_frequency, idf_of, subset_batch
 from classifier.metrics import choose_threshold, expected_calibration_error, summarize
+from classifier.model import Calibration, Model, aggregate
+from classifier.passages import split_passages
 from classifier.pipeline import build_pipeline
 from classifier.storage import save_model
 
@@ -32,26 +38,30 @@ CALIBRATIONS = ("none", "sigmoid", "isotonic")
 
 @dataclass
 class TrainedModel:
-    """A fitted pipeline with its model card.
+    """A trained model with its card and the scikit-learn pipeline it was exported from.
 
     Attributes
     ----------
-    pipeline : sklearn.pipeline.Pipeline
-        ``predict_proba(texts)[:, 1]`` is the calibrated promotional score.
+    model : Model
+        The model as data: what is saved and what scores.
     card : dict
-        Versions, training data, configuration, calibration, threshold and
-        cross-validated metrics.
+        Versions, training data, configuration, calibration, aggregation, threshold
+        and cross-validated metrics.
     cv_scores : numpy.ndarray
         Out-of-fold calibrated scores of the training posts, in their order.
+    pipeline : sklearn.pipeline.Pipeline
+        The fitted ``features`` + ``classifier`` pipeline (uncalibrated log-odds of
+        whole texts), for use inside scikit-learn.
     """
 
-    pipeline: Pipeline
+    model: Model
     card: dict[str, Any]
     cv_scores: np.ndarray
+    pipeline: Pipeline
 
     def save(self, path: Path) -> None:
-        """Write the model and its JSON card atomically (see :func:`classifier.storage.save_model`)."""
-        save_model(self.pipeline, self.card, Path(path))
+        """Write the model and its cards atomically (see :func:`classifier.storage.save_model`)."""
+        save_model(self.model, self.card, Path(path))
 
 
 def _check_trainable(posts: LabelledPosts, config: TrainConfig) -> None:
@@ -97,15 +107,116 @@ def _sigmoid_keeps_order(decision: np.ndarray, y: np.ndarray) -> bool:
     return bool(platt.coef_[0, 0] > 0)
 
 
+def _fit_calibration(decision: np.ndarray, y: np.ndarray, method: str) -> Calibration:
+    """The calibration map fitted on all out-of-fold decision values."""
+    if method == "sigmoid":
+        platt = LogisticRegression(C=1e6, max_iter=1000).fit(decision.reshape(-1, 1), y)
+        return Calibration("sigmoid", slope=float(platt.coef_[0, 0]), offset=float(platt.intercept_[0]))
+    if method == "isotonic":
+        isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(decision, y)
+        return Calibration(
+            "isotonic",
+            x=np.asarray(isotonic.X_thresholds_, dtype=np.float64),
+            y=np.asarray(isotonic.y_thresholds_, dtype=np.float64),
+        )
+    return Calibration("none")
+
+
+def export_linear(pipeline: Pipeline) -> LinearModel:
+    """The engine's form of a fitted ``features`` + logistic-regression pipeline.
+
+    Examples
+    --------
+    >>> pipeline = build_pipeline(TrainConfig(min_df=1, hash_bits=10))
+    >>> _ = pipeline.fit(["מבצע היום באתר", "שבת שלום", "הנחה ענקית", "יום יפה"], [1, 0, 1, 0])
+    >>> linear = export_linear(pipeline)
+    >>> bool(np.allclose(linear.decision(["מבצע"]), pipeline.decision_function(["מבצע"])))
+    True
+    """
+    features: HashedFeatures = pipeline.named_steps["features"]
+    classifier = pipeline.named_steps["classifier"]
+    return _linear_of(features.settings, features.idf_, classifier)
+
+
+def _linear_of(settings: Any, idf: np.ndarray, classifier: LogisticRegression) -> LinearModel:
+    coef = np.asarray(classifier.coef_, dtype=np.float64).ravel()
+    width = settings.width
+    return LinearModel(
+        settings=settings,
+        coef=coef[:width].astype(np.float32),
+        idf=idf.astype(np.float32),
+        cue_coef=coef[width:],
+        intercept=float(np.asarray(classifier.intercept_).ravel()[0]),
+    )
+
+
+def _passage_batch(texts: list[str], settings: Any) -> tuple[Batch, np.ndarray]:
+    """All passages of the texts that have several, extracted at once, and the text each belongs to."""
+    pieces: list[str] = []
+    owners: list[int] = []
+    for i, text in enumerate(texts):
+        spans = split_passages(text)
+        if len(spans) > 1:
+            pieces.extend(text[a:b] for a, b in spans)
+            owners.extend([i] * len(spans))
+    return extract(pieces, settings), np.asarray(owners, dtype=np.int64)
+
+
+def _out_of_fold(
+    texts: list[str], y: np.ndarray, config: TrainConfig, folds: StratifiedKFold
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold log-odds of every text and of its best passage (NaN for one-passage texts).
+
+    Each text is extracted once; each fold learns its own idf and classifier from its
+    training rows only.
+    """
+    pipeline = build_pipeline(config)
+    features: HashedFeatures = pipeline.named_steps["features"]
+    settings = features.settings
+    batch = extract(texts, settings)
+    passages, owners = _passage_batch(texts, settings)
+    whole = np.zeros(len(texts))
+    best = np.full(len(texts), np.nan)
+    for fit_rows, test_rows in folds.split(np.zeros(len(texts)), y):
+        df = document_frequency(batch, fit_rows, settings.width)
+        idf = idf_of(df, len(fit_rows), config.min_df)
+        classifier = clone(pipeline.named_steps["classifier"])
+        classifier.fit(batch_matrix(subset_batch(batch, fit_rows), idf, settings), y[fit_rows])
+        linear = _linear_of(settings, idf, classifier)
+        whole[test_rows] = linear.decide(subset_batch(batch, test_rows))
+        mine = np.flatnonzero(np.isin(owners, test_rows))
+        if len(mine):
+            scores = linear.decide(subset_batch(passages, mine))
+            np.fmax.at(best, owners[mine], scores)
+    return whole, best
+
+
+def _choose_aggregation(
+    whole: np.ndarray, best: np.ndarray, y: np.ndarray, config: TrainConfig
+) -> tuple[str, dict[str, float | None]]:
+    """The aggregation rule with the highest out-of-fold ROC-AUC on the texts of several passages."""
+    long_texts = ~np.isnan(best)
+    rules = ("max", "whole_capped") if config.aggregation == "auto" else (config.aggregation,)
+    measured: dict[str, float | None] = {}
+    for rule in ("whole", "max", "whole_capped"):
+        values = aggregate(whole, best, rule)[long_texts]
+        labels = y[long_texts]
+        measured[rule] = float(roc_auc_score(labels, values)) if len(set(labels.tolist())) == 2 else None
+    chosen = max(rules, key=lambda rule: measured[rule] or 0.0)
+    return chosen, measured
+
+
 def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedModel:
     """Train a promotional-post model on labelled posts.
 
-    Cross-validates the uncalibrated pipeline (``config.cv_folds`` stratified folds,
-    seeded), chooses the calibration (by cross-validated Brier score when
-    ``config.calibration`` is ``"auto"``) and the decision threshold (max F1, or the
-    lowest meeting ``config.target_precision``) on the out-of-fold scores, then fits
-    the chosen pipeline on all posts. Deterministic: the same posts and
-    configuration give the same model and scores.
+    Cross-validates (``config.cv_folds`` stratified folds, seeded) to get out-of-fold
+    log-odds of every post and of its passages; chooses how a long text's score is
+    built from its passages (``config.aggregation``; ``"auto"`` picks by out-of-fold
+    ROC-AUC on the posts of several passages), the calibration (by cross-validated
+    Brier score when ``config.calibration`` is ``"auto"``) and the decision threshold
+    (max F1, or the lowest meeting ``config.target_precision``); then fits the
+    pipeline on all posts. Deterministic: the same posts and configuration give the
+    same model and scores.
 
     Parameters
     ----------
@@ -140,9 +251,9 @@ def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedMod
     folds = StratifiedKFold(n_splits=config.cv_folds, shuffle=True, random_state=config.seed)
 
     logger.info("cross-validating on %d posts (%d folds)", len(texts), config.cv_folds)
-    decision = cross_val_predict(
-        build_pipeline(config, "none"), texts, y, cv=folds, method="decision_function"
-    )
+    whole, best = _out_of_fold(texts, y, config, folds)
+    aggregation, by_rule = _choose_aggregation(whole, best, y, config)
+    decision = aggregate(whole, best, aggregation)
     methods = CALIBRATIONS if config.calibration == "auto" else (config.calibration,)
     candidates: dict[str, dict[str, float]] = {}
     calibrated: dict[str, np.ndarray] = {}
@@ -165,10 +276,28 @@ def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedMod
             "lower --target-precision"
         ) from None
     cv_metrics = summarize(y, scores, threshold)
-    logger.info("calibration %s, threshold %.3f; fitting on all %d posts", chosen, threshold, len(texts))
-    pipeline = build_pipeline(config, chosen).fit(texts, y)
+    logger.info(
+        "aggregation %s, calibration %s, threshold %.3f; fitting on all %d posts",
+        aggregation,
+        chosen,
+        threshold,
+        len(texts),
+    )
+    pipeline = build_pipeline(config).fit(texts, y)
+    model = Model(
+        linear=export_linear(pipeline),
+        calibration=_fit_calibration(decision, y, chosen),
+        threshold=threshold,
+        aggregation=aggregation,
+        trained_share=float(y.mean()),
+    )
     card = _card(posts, config, chosen, candidates, threshold, cv_metrics)
-    return TrainedModel(pipeline=pipeline, card=card, cv_scores=scores)
+    card["aggregation_cross_validated"] = {
+        "rule": aggregation,
+        "roc_auc_on_texts_of_several_passages": by_rule,
+        "texts_of_several_passages": int((~np.isnan(best)).sum()),
+    }
+    return TrainedModel(model=model, card=card, cv_scores=scores, pipeline=pipeline)
 
 
 def _card(

@@ -90,13 +90,13 @@ def tiny_model(tiny_posts: LabelledPosts, tiny_config: TrainConfig) -> TrainedMo
 @pytest.fixture(scope="session")
 def predictor(tiny_model: TrainedModel) -> Predictor:
     """A predictor over the session's tiny model."""
-    return Predictor(tiny_model.pipeline, tiny_model.card)
+    return Predictor(tiny_model.model, tiny_model.card)
 
 
 @pytest.fixture(scope="session")
 def model_file(tiny_model: TrainedModel, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The session's tiny model saved in a temporary folder."""
-    path = tmp_path_factory.mktemp("model") / "tiny.joblib"
+    path = tmp_path_factory.mktemp("model") / "tiny.npz"
     tiny_model.save(path)
     return path
 

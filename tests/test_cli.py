@@ -41,7 +41,7 @@ def test_cli_version_and_help(runner: CliRunner) -> None:
 def test_cli_train_writes_model_and_card_and_prints_cv_metrics(
     runner: CliRunner, corpus_file: Path, tmp_path: Path
 ) -> None:
-    out = tmp_path / "m.joblib"
+    out = tmp_path / "m.npz"
     result = runner.invoke(main, ["train", str(corpus_file), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "5-fold cross-validation: precision" in result.stdout
@@ -54,7 +54,7 @@ def test_cli_train_writes_model_and_card_and_prints_cv_metrics(
 def test_cli_train_reports_skipped_rows(runner: CliRunner, corpus_file: Path, tmp_path: Path) -> None:
     with corpus_file.open("a", encoding="utf-8") as handle:
         handle.write(",1\nבוקר טוב,maybe\n")
-    result = runner.invoke(main, ["train", str(corpus_file), "--out", str(tmp_path / "m.joblib")])
+    result = runner.invoke(main, ["train", str(corpus_file), "--out", str(tmp_path / "m.npz")])
     assert result.exit_code == 0
     assert "skipped 1 row(s) with empty text: posts.csv:50" in result.stderr
     assert "skipped 1 row(s) with unknown label: posts.csv:51" in result.stderr
@@ -63,7 +63,7 @@ def test_cli_train_reports_skipped_rows(runner: CliRunner, corpus_file: Path, tm
 def test_cli_train_errors_are_one_line_with_exit_1(runner: CliRunner, tmp_path: Path) -> None:
     small = tmp_path / "small.csv"
     small.write_text("text,label\nמבצע,1\nשלום,0\n", encoding="utf-8")
-    result = runner.invoke(main, ["train", str(small), "--out", str(tmp_path / "m.joblib")])
+    result = runner.invoke(main, ["train", str(small), "--out", str(tmp_path / "m.npz")])
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1].startswith("error: the training data has 1 ")
     assert "Traceback" not in result.output
@@ -138,9 +138,9 @@ def test_cli_score_reads_windows_1255_with_encoding(
 
 
 def test_cli_score_missing_model_is_an_error(runner: CliRunner, posts_dir: Path, tmp_path: Path) -> None:
-    result = runner.invoke(main, ["score", str(posts_dir), "--model", str(tmp_path / "none.joblib")])
+    result = runner.invoke(main, ["score", str(posts_dir), "--model", str(tmp_path / "none.npz")])
     assert result.exit_code == 1
-    assert "no model there; train one with `promo train --out" in result.stderr
+    assert "no model there; train one with `promo train DATA --out" in result.stderr
 
 
 def test_cli_score_usage_errors_exit_2(runner: CliRunner, model_file: Path) -> None:

@@ -1,7 +1,5 @@
-"""Behaviour of a model trained on the bundled corpus: examples, advertorial paragraphs, disclosure markers.
-
-One model is trained per module on the corpus's training split (about 20 seconds).
-"""
+"""Behaviour of the shipped default model (trained on the corpus's training split): examples,
+advertorial paragraphs, long articles, disclosure markers."""
 
 from __future__ import annotations
 
@@ -9,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from classifier import Predictor, train
+from classifier import Predictor
 from classifier.corpus import load_corpus
 from classifier.disclosure import classify_disclosure, strip_markers
 from classifier.passages import most_promotional
@@ -20,8 +18,7 @@ ARTICLES = Path(__file__).resolve().parent / "articles"
 
 @pytest.fixture(scope="module")
 def corpus_predictor() -> Predictor:
-    model = train(load_corpus("train"))
-    return Predictor(model.pipeline, model.card)
+    return Predictor.load(ROOT / "models" / "promo-he.npz")
 
 
 def test_examples_rank_every_promotional_above_every_organic(corpus_predictor: Predictor) -> None:

@@ -1,69 +1,77 @@
+"""The default model: where it is read from, that loading only reads, and that it matches the corpus."""
+
 from __future__ import annotations
 
-import logging
-import os
+import json
+import sys
 from pathlib import Path
 
 import pytest
 
-from classifier import Predictor, corpus, default_model, training
-from tests.conftest import ORGANIC, PROMOTIONAL
+from classifier import Predictor, storage
+from classifier.config import TrainConfig
+from classifier.default_model import corpus_sha256
 
-
-@pytest.fixture
-def bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A stand-in for data/posts.csv, with the bundled corpus's columns."""
-    path = tmp_path / "posts.csv"
-    lines = ["id,text,label,kind,domain,platform"]
-    for i, text in enumerate(PROMOTIONAL + ORGANIC):
-        label = 1 if i < len(PROMOTIONAL) else 0
-        lines.append(f'{i},"{text.replace(chr(34), chr(34) * 2)}",{label},k,d{i % 2},facebook')
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    monkeypatch.setattr(corpus, "bundled_corpus_path", lambda: path)
-    monkeypatch.setattr(default_model, "bundled_corpus_path", lambda: path)
-    return path
+COMMITTED = Path(__file__).resolve().parent.parent / "models" / storage.DEFAULT_MODEL_NAME
 
 
 def test_default_model_path_follows_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PROMO_MODEL_DIR", str(tmp_path))
-    assert default_model.default_model_path() == tmp_path / "promo-he.joblib"
+    assert storage.default_model_path() == tmp_path / "promo-he.npz"
+    monkeypatch.delenv("PROMO_MODEL_DIR")
+    assert storage.default_model_path() == COMMITTED
 
 
-def test_default_model_is_trained_once_on_the_training_split(
-    bundled: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    with caplog.at_level(logging.INFO, logger="classifier"):
-        first = Predictor.load()
-    assert "training the default model" in caplog.text and "does not exist yet" in caplog.text
-    assert default_model.default_model_path().is_file()
-    held_out = sum(corpus.heldout_mask(corpus.read_labelled([bundled])))
-    assert sum(first.card["training_data"]["rows"].values()) == 48 - held_out
-
-    def no_training(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the current default model was retrained")
-
-    monkeypatch.setattr(training, "train", no_training)
-    again = Predictor.load()
-    assert again.card == first.card
-
-
-def test_default_model_is_rebuilt_when_the_corpus_changes(
-    bundled: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    Predictor.load()
-    with bundled.open("a", encoding="utf-8") as handle:
-        handle.write("999,עוד פוסט חדש על הנחות באתר,1,k,d0,x\n")
-    with caplog.at_level(logging.INFO, logger="classifier"):
-        rebuilt = Predictor.load()
-    assert "the bundled corpus has changed" in caplog.text
-    assert rebuilt.card["training_data"]["rows"]["promotional"] >= 20
-
-
-def test_default_model_is_rebuilt_when_unreadable(bundled: Path, caplog: pytest.LogCaptureFixture) -> None:
-    path = default_model.default_model_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"broken")
-    with caplog.at_level(logging.INFO, logger="classifier"):
+def test_default_model_load_only_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROMO_MODEL_DIR", str(tmp_path))
+    with pytest.raises(Exception, match="no model there"):
         Predictor.load()
-    assert "cannot be read" in caplog.text
-    assert os.path.getsize(path) > 1000
+    assert list(tmp_path.iterdir()) == []  # nothing trained, nothing written
+
+
+def test_committed_default_model_is_current(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PROMO_MODEL_DIR")
+    predictor = Predictor.load()
+    card = predictor.card
+    assert card["training_data"]["sha256"] == corpus_sha256(), "data/posts.csv changed: run `promo train`"
+    assert card["config"] == json.loads(json.dumps(TrainConfig().to_dict())), "defaults changed: run `promo train`"
+    assert {"overall", "per_kind"} <= set(card["heldout"])
+
+
+@pytest.mark.slow
+def test_committed_default_model_is_what_promo_train_builds() -> None:
+    from classifier.default_model import train_default_model
+    from classifier.storage import model_arrays, model_card_fields
+    from classifier.storage import _checksum as checksum
+
+    committed = json.loads(COMMITTED.with_name("promo-he.card.json").read_text(encoding="utf-8"))
+    rebuilt = train_default_model()
+    assert model_card_fields(rebuilt.model)["threshold"] == pytest.approx(committed["threshold"], abs=1e-9)
+    assert checksum(model_arrays(rebuilt.model)) == committed["arrays_sha256"]
+
+
+def test_scoring_imports_neither_scikit_learn_nor_scipy_nor_pandas(tmp_path: Path) -> None:
+    import subprocess
+
+    post = tmp_path / "post.txt"
+    post.write_text("מבצע ענק על כל החנות, רק היום!", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from classifier import Predictor\n"
+        "from classifier.cli import main\n"
+        "p = Predictor.load()\n"
+        "p.score_many(['מבצע', 'שלום'])\n"
+        "p.explain('מבצע ענק, התקשרו 050-1234567')\n"
+        "heavy = sorted(m for m in ('sklearn', 'scipy', 'pandas') if m in sys.modules)\n"
+        "print(','.join(heavy))\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "PROMO_MODEL_DIR"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == ""
+    cli = (
+        "import sys\nfrom classifier.cli import main\n"
+        f"try:\n    main(['score', {str(post)!r}])\nexcept SystemExit:\n    pass\n"
+        "print([m for m in ('sklearn', 'scipy', 'pandas') if m in sys.modules], file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", cli], capture_output=True, text=True, env=env, check=True)
+    assert done.stderr.strip().splitlines()[-1] == "[]"

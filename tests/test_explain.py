@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from classifier import Predictor
 from classifier.cli import main
-from classifier.explain import _linear_model
+from classifier.model import aggregate
 from classifier.passages import MARK_CLOSE, MARK_OPEN, highlight, most_promotional, split_passages
 
 POST = (
@@ -20,8 +20,8 @@ POST = (
 
 
 def _log_odds(predictor: Predictor, text: str) -> float:
-    features = predictor.pipeline.named_steps["features"].transform([text])
-    return float(_linear_model(predictor.pipeline).decision_function(features)[0])
+    """The log-odds the model scores ``text`` by (after combining it with its passages)."""
+    return float(predictor.model.decision([text])[0])
 
 
 def test_explain_contributions_sum_with_intercept_to_the_log_odds(predictor: Predictor) -> None:
@@ -90,9 +90,16 @@ def test_passages_scores_match_scoring_each_passage(predictor: Predictor) -> Non
     post = "היה יום ארוך בעבודה. ממש ארוך. אני גמורה.\n\nמבצע! קוד הנחה 20% לכל האתר, הלינק בביו"
     passages = predictor.passages(post)
     assert [p.text for p in passages] == [post[p.start : p.end] for p in passages]
-    assert np.allclose([p.score for p in passages], predictor.score_many([p.text for p in passages]))
+    model = predictor.model
+    each = model.probability(model.linear.decision([p.text for p in passages]))
+    assert np.allclose([p.score for p in passages], each)
     top = most_promotional(passages)
     assert top is not None and top.text.startswith("מבצע")
+    # the post's own score is built from its passages by the model's rule, as score() says
+    whole = model.linear.decision([post])
+    best = model.linear.decision([top.text])
+    expected = model.probability(aggregate(whole, best, model.aggregation))[0]
+    assert predictor.score(post) == pytest.approx(expected)
 
 
 def test_highlight_marks_only_passages_at_or_above_the_threshold(predictor: Predictor) -> None:
@@ -117,9 +124,9 @@ def test_cli_score_explain_passages_highlight_in_every_format(model_file: Path, 
     assert "    | " in table.stdout
     record = json.loads(runner.invoke(main, [*base, "--format", "jsonl"]).stdout)
     assert {"explanation", "top_passage", "highlighted", "disclosure", "undisclosed"} <= set(record)
-    assert set(record["explanation"]) == {"log_odds", "intercept", "up", "down"}
+    assert set(record["explanation"]) == {"log_odds", "intercept", "passage", "up", "down"}
     top = record["top_passage"]
     assert post.read_text(encoding="utf-8")[top["start"] : top["end"]] == top["text"]
     as_csv = runner.invoke(main, [*base, "--format", "csv"]).stdout.splitlines()
-    assert as_csv[0] == "source,score,label,disclosure,undisclosed,passage_score,passage_start,passage_end"
-    assert len(as_csv[1].split(",")) == 8
+    assert as_csv[0] == "source,score,label,language,disclosure,undisclosed,passage_score,passage_start,passage_end"
+    assert len(as_csv[1].split(",")) == 9

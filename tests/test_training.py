@@ -1,18 +1,17 @@
 from __future__ import annotations
 
+import json
 import os
+import pickle
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifier import ClassifierError, Predictor, TrainConfig, train, training
 from classifier.dataset import LabelledPosts
-from classifier.features import CharNgramTfidf
 from classifier.storage import card_path, load_model, markdown_card_path
 from classifier.training import TrainedModel
 
@@ -22,8 +21,8 @@ def test_train_is_deterministic(
 ) -> None:
     again = train(tiny_posts, tiny_config)
     texts = ["מבצע חדש באתר", "שבת שלום חברים", "קוד הנחה 10%"]
-    first = Predictor(tiny_model.pipeline, tiny_model.card).score_many(texts)
-    second = Predictor(again.pipeline, again.card).score_many(texts)
+    first = Predictor(tiny_model.model, tiny_model.card).score_many(texts)
+    second = Predictor(again.model, again.card).score_many(texts)
     assert np.array_equal(first, second)
     assert again.card["threshold"] == tiny_model.card["threshold"]
     assert again.card["cv_metrics"] == tiny_model.card["cv_metrics"]
@@ -81,10 +80,12 @@ def test_train_unreachable_target_precision_is_a_clear_error(
 
 
 def test_save_writes_model_and_card_and_round_trips(tiny_model: TrainedModel, tmp_path: Path) -> None:
-    path = tmp_path / "sub" / "m.joblib"
+    path = tmp_path / "sub" / "m.npz"
     tiny_model.save(path)
-    _, card = load_model(path)
-    assert card == tiny_model.card
+    model, card = load_model(path)
+    assert {key: card[key] for key in tiny_model.card} == json.loads(json.dumps(tiny_model.card))
+    assert card["format_version"] == 2 and card["threshold"] == model.threshold
+    assert card["features"]["bits"] == tiny_model.model.linear.settings.bits
     assert card_path(path).read_text(encoding="utf-8").startswith("{")
     markdown = markdown_card_path(path).read_text(encoding="utf-8")
     for heading in (
@@ -102,34 +103,75 @@ def test_save_writes_model_and_card_and_round_trips(tiny_model: TrainedModel, tm
 def test_save_keeps_the_old_model_when_writing_fails(
     tiny_model: TrainedModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "m.joblib"
+    path = tmp_path / "m.npz"
     path.write_bytes(b"old model")
 
-    def broken_dump(*args: object, **kwargs: object) -> None:
+    def broken_save(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(joblib, "dump", broken_dump)
+    monkeypatch.setattr(np, "savez_compressed", broken_save)
     with pytest.raises(OSError, match="disk full"):
         tiny_model.save(path)
     assert path.read_bytes() == b"old model"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.joblib"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
 
 
-def test_load_model_rejects_files_that_are_not_models(tmp_path: Path) -> None:
-    junk = tmp_path / "junk.joblib"
-    junk.write_bytes(b"not a pickle")
-    with pytest.raises(ClassifierError, match=r"junk\.joblib: not a readable model"):
+class _RunsCode:
+    """Unpickling this writes a file: proof that a loader ran code."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (Path.write_text, (Path(self.marker), "code ran"))  # type: ignore[return-value]
+
+
+def test_load_model_refuses_pickles_and_joblib_files_without_running_them(tmp_path: Path) -> None:
+    marker = tmp_path / "ran.txt"
+    crafted = tmp_path / "crafted.npz"
+    crafted.write_bytes(pickle.dumps(_RunsCode(marker)))
+    with pytest.raises(ClassifierError, match=r"crafted\.npz: a pickle, not a model file.*promo train"):
+        load_model(crafted)
+    joblib = pytest.importorskip("joblib")
+    old = tmp_path / "old.joblib"
+    joblib.dump({"format": 1, "pipeline": _RunsCode(marker)}, old)
+    with pytest.raises(ClassifierError, match=r"old\.joblib: a pickle"):
+        load_model(old)
+    assert not marker.exists()
+    pickle.loads(crafted.read_bytes())  # the crafted file really runs code when unpickled
+    assert marker.exists()
+
+
+def test_load_model_refuses_damaged_edited_and_future_files(tiny_model: TrainedModel, tmp_path: Path) -> None:
+    good = tmp_path / "good.npz"
+    tiny_model.save(good)
+    data = good.read_bytes()
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ClassifierError, match=r"truncated\.npz: damaged or not a model"):
+        load_model(truncated)
+    with np.load(good, allow_pickle=False) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    edited = dict(arrays, coef=arrays["coef"] * 2)
+    np.savez_compressed(tmp_path / "edited.npz", **edited)
+    with pytest.raises(ClassifierError, match="do not match their checksum"):
+        load_model(tmp_path / "edited.npz")
+    card = json.loads(bytes(arrays["card"]).decode("utf-8"))
+    card["format_version"] = 99
+    future = dict(arrays, card=np.frombuffer(json.dumps(card).encode("utf-8"), dtype=np.uint8))
+    np.savez_compressed(tmp_path / "future.npz", **future)
+    with pytest.raises(ClassifierError, match="model format 99, newer than this package reads"):
+        load_model(tmp_path / "future.npz")
+    junk = tmp_path / "junk.npz"
+    junk.write_bytes(b"not a model at all")
+    with pytest.raises(ClassifierError, match=r"junk\.npz: not a model file of this package"):
         load_model(junk)
-    other = tmp_path / "other.joblib"
-    joblib.dump({"something": 1}, other)
-    with pytest.raises(ClassifierError, match="not a model written by this package"):
-        load_model(other)
     with pytest.raises(ClassifierError, match="no model there"):
-        load_model(tmp_path / "absent.joblib")
+        load_model(tmp_path / "absent.npz")
 
 
 def test_save_gives_files_the_permissions_of_the_umask(tiny_model: TrainedModel, tmp_path: Path) -> None:
-    path = tmp_path / "m.joblib"
+    path = tmp_path / "m.npz"
     old = os.umask(0o022)
     try:
         tiny_model.save(path)
@@ -140,12 +182,7 @@ def test_save_gives_files_the_permissions_of_the_umask(tiny_model: TrainedModel,
 
 @settings(max_examples=30, derandomize=True, deadline=None)
 @given(st.lists(st.text(alphabet="אבגדהו זח!.,🔥ab\n", max_size=40), min_size=1, max_size=8))
-def test_char_ngram_tfidf_matches_scikit_learn(texts: list[str]) -> None:
-    fitted_on = [*texts, "אבג דה", "זח ab!"]
-    reference = TfidfVectorizer(
-        analyzer="char_wb", lowercase=False, ngram_range=(1, 4), min_df=1, sublinear_tf=True, dtype=np.float32
-    ).fit(fitted_on)
-    ours = CharNgramTfidf(ngram_range=(1, 4), min_df=1).fit(fitted_on)
-    assert list(ours.get_feature_names_out()) == list(reference.get_feature_names_out())
-    difference = reference.transform(texts) - ours.transform(texts)
-    assert difference.nnz == 0 or abs(difference).max() < 1e-6
+def test_engine_scores_equal_the_trained_pipeline(tiny_model: TrainedModel, texts: list[str]) -> None:
+    engine = tiny_model.model.linear.decision(texts)
+    pipeline = tiny_model.pipeline.decision_function(texts)
+    assert np.allclose(engine, pipeline, atol=1e-6)
