@@ -1,24 +1,29 @@
-"""Measure scoring speed, peak memory and cold start of the default model.
+"""Speed, memory and start-up of our scoring, side by side with fastText in the same run.
 
-    python benchmarks/speed.py [--posts 100000] [--runs 3]
+    python benchmarks/speed.py [--posts 100000] [--runs 3]        # needs pip install -e ".[bench]"
 
-- Throughput: ``Predictor.score_many`` on N posts (the corpus's texts, cycled to N),
-  in a fresh process per run; posts per second, median of the runs.
-- Peak memory: the maximum resident set size of those scoring processes (model
-  loaded plus N posts scored), median of the runs.
-- Command line: ``promo score FILE --lines --format csv`` on up to 20,000 posts, start-up,
-  disclosure and output included; posts per second, median of the runs.
-- Cold start: wall time of ``promo score`` on one short file in a new process
-  (interpreter start, imports, model load, scoring, output), median of the runs
-  (at least 5).
+Both models learn from the corpus's training split: ours as ``promo train`` builds the
+default model (the committed ``models/promo-he.npz`` is used as it is), fastText
+(fasttext-wheel, supervised, word bigrams, the settings of ``benchmarks/quality.py``) on the
+same posts, one per line with line breaks as spaces. Then, in fresh processes:
 
-The default model is built first if needed (not timed). Results are printed and
-written between the speed markers of benchmarks/README.md with the machine and date.
+- throughput: the same N texts (corpus posts and real Facebook comments interleaved,
+  cycled to N) scored by each, single process (ours through ``Predictor.score_many``,
+  fastText through its ``predict`` one line at a time, the form that works under NumPy 2);
+  and ours with ``n_jobs=2``; posts per second, median of the runs, and the ratios;
+- peak memory (RSS) of each scoring process;
+- cold start: ``promo score`` on one short file, against a new Python process that imports
+  fasttext, loads its model and predicts one post; and ``promo --help``; median of 5 or more;
+- training: ``promo train`` on the training split, wall time.
+
+The real comments (``../shared/corpora/hebrew-fb-comments``) are read only when present.
+Results are printed and written between the speed markers of benchmarks/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import platform
@@ -33,22 +38,58 @@ from pathlib import Path
 from readme_section import write_section  # beside this script, which Python puts on sys.path
 
 HERE = Path(__file__).resolve().parent
-README = HERE / "README.md"
+REPO = HERE.parent
+FB = REPO.parent / "shared" / "corpora" / "hebrew-fb-comments" / "comments.csv"
+FASTTEXT_PARAMS = {
+    "epoch": 25,
+    "lr": 0.5,
+    "wordNgrams": 2,
+    "minn": 2,
+    "maxn": 5,
+    "dim": 50,
+    "bucket": 200_000,
+    "thread": 1,
+    "seed": 0,
+    "verbose": 0,
+}
 
-_WORKER = """
+_OURS = """
 import json, resource, sys, time
 from classifier import Predictor
-from classifier.corpus import load_corpus
-n = int(sys.argv[1])
-texts = load_corpus("all").texts
-posts = [texts[i % len(texts)] for i in range(n)]
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+jobs = int(sys.argv[2])
 predictor = Predictor.load()
+predictor.score_many(texts[:1000], n_jobs=jobs)  # warm up (and start the workers' imports)
 start = time.perf_counter()
-scores = predictor.score_many(posts)
+scores = predictor.score_many(texts, n_jobs=jobs)
 seconds = time.perf_counter() - start
-peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024, "n": len(scores),
-                  "mean_words": sum(len(p.split()) for p in posts) / n}))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "n": len(scores), "peak_mib": peak}))
+"""
+
+_FASTTEXT = """
+import json, resource, sys, time
+import fasttext
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+model = fasttext.load_model(sys.argv[2])
+predict = model.f.predict
+lines = [" ".join(t.split()) + "\\n" for t in texts[:1000]]
+for line in lines:
+    predict(line, 1, 0.0, "replace")
+start = time.perf_counter()
+scores = []
+for text in texts:
+    labels = predict(" ".join(text.split()) + "\\n", 1, 0.0, "replace")
+    scores.append(labels[0][0] if labels and labels[0][1] == "__label__1" else 1 - labels[0][0])
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "n": len(scores), "peak_mib": peak}))
+"""
+
+_FASTTEXT_COLD = """
+import sys, fasttext
+model = fasttext.load_model(sys.argv[1])
+print(model.f.predict("קוד הנחה DANA10 לכל האתר, רק עד מחר!\\n", 1, 0.0, "replace"))
 """
 
 
@@ -70,94 +111,121 @@ def _machine() -> str:
     return f"{model}, {os.cpu_count()} cores, {memory}, {platform.system()} {platform.release()}"
 
 
-def _throughput(posts: int, runs: int) -> list[dict[str, float]]:
-    results = []
-    for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, "-c", _WORKER, str(posts)], capture_output=True, text=True, check=True
-        ).stdout
-        results.append(json.loads(out.strip().splitlines()[-1]))
-    return results
-
-
-def _command_line(posts: int, runs: int) -> list[float]:
-    """Posts per second of ``promo score FILE --lines --format csv``, start-up included."""
+def _texts(n: int) -> tuple[list[str], str]:
     from classifier.corpus import load_corpus
 
-    texts = load_corpus("all").texts
-    with tempfile.TemporaryDirectory() as folder:
-        lines = Path(folder) / "posts.txt"
-        lines.write_text(
-            "\n".join(" ".join(texts[i % len(texts)].split()) for i in range(posts)), encoding="utf-8"
-        )
-        command = [
-            sys.executable,
-            "-m",
-            "classifier",
-            "-q",
-            "score",
-            str(lines),
-            "--lines",
-            "--format",
-            "csv",
-        ]
-        rates = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            subprocess.run(command, capture_output=True, check=True)
-            rates.append(posts / (time.perf_counter() - start))
-    return rates
+    corpus = load_corpus("all").texts
+    comments: list[str] = []
+    if FB.is_file():
+        with FB.open(encoding="utf-8", newline="") as stream:
+            comments = [row["text"] for row in csv.DictReader(stream) if row["text"].strip()]
+    else:
+        print(f"{FB} not found: timing corpus posts only", file=sys.stderr)
+    mixed = [text for pair in zip(corpus, comments) for text in pair] + corpus[len(comments) :]
+    texts = [mixed[i % len(mixed)] for i in range(n)]
+    words = sum(len(t.split()) for t in texts) / n
+    what = "corpus posts and real Facebook comments, interleaved" if comments else "corpus posts"
+    return texts, f"{what}, mean {words:.0f} words"
 
 
-def _cold_start(runs: int) -> list[float]:
-    with tempfile.TemporaryDirectory() as folder:
-        post = Path(folder) / "post.txt"
-        post.write_text("קוד הנחה DANA10 לכל האתר, רק עד מחר!", encoding="utf-8")
-        command = [sys.executable, "-m", "classifier", "-q", "score", str(post)]
-        subprocess.run(command, capture_output=True, check=True)  # warm the file cache
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            subprocess.run(command, capture_output=True, check=True)
-            times.append(time.perf_counter() - start)
+def _train_fasttext(folder: Path) -> tuple[Path, float]:
+    import fasttext
+
+    from classifier.corpus import load_corpus
+
+    train = load_corpus("train")
+    data = folder / "train.txt"
+    with data.open("w", encoding="utf-8") as stream:
+        for text, label in zip(train.texts, train.labels, strict=True):
+            stream.write(f"__label__{label} {' '.join(text.split())}\n")
+    start = time.perf_counter()
+    model = fasttext.train_supervised(input=str(data), **FASTTEXT_PARAMS)
+    seconds = time.perf_counter() - start
+    path = folder / "fasttext.bin"
+    model.save_model(str(path))
+    return path, seconds
+
+
+def _run(code: str, *args: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _wall(command: list[str], runs: int) -> list[float]:
+    subprocess.run(command, capture_output=True, check=True)  # warm the file cache
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
     return times
 
 
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Measure scoring speed, peak memory and cold start.")
+    parser = argparse.ArgumentParser(description="Speed, memory and start-up against fastText.")
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument(
-        "--no-write", action="store_true", help="print only; leave benchmarks/README.md alone"
-    )
+    parser.add_argument("--no-write", action="store_true", help="print only; leave benchmarks/README.md alone")
     args = parser.parse_args()
 
     from classifier import Predictor
 
-    predictor = Predictor.load()  # builds the default model if needed, before any timing
-    card = predictor.card
-    runs = _throughput(args.posts, args.runs)
-    rates = [r["n"] / r["seconds"] for r in runs]
-    peaks = [r["peak_mib"] for r in runs]
-    cold = _cold_start(max(5, args.runs))
-    cli_posts = min(args.posts, 20_000)
-    cli = _command_line(cli_posts, args.runs)
+    card = Predictor.load().card
+    texts, described = _texts(args.posts)
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        source = folder / "texts.json"
+        source.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+        fasttext_model, fasttext_train = _train_fasttext(folder)
+        ours, ours2, peer = [], [], []
+        for _ in range(args.runs):  # interleaved, so both see the same machine load
+            ours.append(_run(_OURS, str(source), "1"))
+            peer.append(_run(_FASTTEXT, str(source), str(fasttext_model)))
+            ours2.append(_run(_OURS, str(source), "2"))
+        post = folder / "post.txt"
+        post.write_text("קוד הנחה DANA10 לכל האתר, רק עד מחר!", encoding="utf-8")
+        cold_runs = max(5, args.runs)
+        cold_ours = _wall([sys.executable, "-m", "classifier", "-q", "score", str(post)], cold_runs)
+        cold_help = _wall([sys.executable, "-m", "classifier", "--help"], cold_runs)
+        cold_peer = _wall([sys.executable, "-c", _FASTTEXT_COLD, str(fasttext_model)], cold_runs)
+        start = time.perf_counter()
+        # what `promo train` does, without replacing the committed default model
+        subprocess.run(
+            [sys.executable, "-c", "from classifier.default_model import train_default_model as t; t()"],
+            capture_output=True,
+            check=True,
+        )
+        train_seconds = time.perf_counter() - start
+
+    def rate(results: list[dict[str, float]]) -> list[float]:
+        return [r["n"] / r["seconds"] for r in results]
+
+    r1, r2, rp = rate(ours), rate(ours2), rate(peer)
+    ratio = _median(r1) / _median(rp)
     lines = [
-        f"Measured {date.today()} on {_machine()}; Python {platform.python_version()}, "
-        f"model built {card.get('created')} (scikit-learn {card.get('sklearn_version')}).",
-        f"Command: `python benchmarks/speed.py --posts {args.posts} --runs {args.runs}`.",
+        f"Measured {date.today()} on {_machine()}; Python {platform.python_version()}; "
+        f"default model built {card.get('created')}. Command: "
+        f"`python benchmarks/speed.py --posts {args.posts} --runs {args.runs}`.",
+        f"Texts: {args.posts:,} ({described}). Each figure is the median of {args.runs} runs "
+        "in fresh processes (all runs in brackets).",
         "",
-        "| measure | median | all runs |",
-        "|---|---|---|",
-        f"| scoring throughput, {args.posts:,} corpus posts "
-        f"(mean {runs[0]['mean_words']:.0f} words), one process "
-        f"| {statistics.median(rates):,.0f} posts/s | {', '.join(f'{r:,.0f}' for r in rates)} |",
-        f"| peak memory (RSS) of that process | {statistics.median(peaks):,.0f} MiB "
-        f"| {', '.join(f'{p:,.0f}' for p in peaks)} |",
-        f"| `promo score FILE --lines --format csv`, {cli_posts:,} posts, start-up and disclosure included "
-        f"| {statistics.median(cli):,.0f} posts/s | {', '.join(f'{r:,.0f}' for r in cli)} |",
-        f"| cold start: `promo score` on one short file | {statistics.median(cold):.2f} s "
-        f"| {', '.join(f'{t:.2f}' for t in cold)} |",
+        "| measure | ours | fastText | ours / fastText |",
+        "|---|---:|---:|---:|",
+        f"| posts/s, one process | {_median(r1):,.0f} ({', '.join(f'{r:,.0f}' for r in r1)}) "
+        f"| {_median(rp):,.0f} ({', '.join(f'{r:,.0f}' for r in rp)}) | {ratio:.2f} |",
+        f"| posts/s, ours with `n_jobs=2` | {_median(r2):,.0f} ({', '.join(f'{r:,.0f}' for r in r2)}) "
+        f"| | {_median(r2) / _median(r1):.2f}x ours single |",
+        f"| peak memory of the scoring process | {_median([r['peak_mib'] for r in ours]):,.0f} MiB "
+        f"| {_median([r['peak_mib'] for r in peer]):,.0f} MiB | |",
+        f"| cold start: score one short post in a new process | {_median(cold_ours):.2f} s "
+        f"| {_median(cold_peer):.2f} s | {_median(cold_ours) / _median(cold_peer):.2f} |",
+        f"| `promo --help` | {_median(cold_help):.2f} s | | |",
+        f"| training on the training split | {train_seconds:.1f} s (with held-out evaluation) "
+        f"| {fasttext_train:.1f} s | |",
     ]
     text = "\n".join(lines)
     print(text)

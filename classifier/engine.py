@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from classifier.chars import SPACE, WORD
 from classifier.cues import CUE_WORDINGS
 from classifier.normalize import normalize
 
@@ -46,21 +47,6 @@ _SALTS = {
 }
 _BIGRAM_Q = np.uint64(0x94D049BB133111EB)
 _PREFIX_LETTERS = np.array([ord(c) for c in "והבכלמש"], dtype=np.uint32)
-_WHITESPACE = [9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 133, 160, 5760, *range(8192, 8203), 8232, 8233, 8239]
-_WHITESPACE += [8287, 12288]
-
-
-def _char_tables() -> tuple[np.ndarray, np.ndarray]:
-    word = np.zeros(0x10000, dtype=bool)
-    word[[c for c in range(0x10000) if chr(c).isalnum() or c == 0x5F]] = True
-    space = np.zeros(0x10000, dtype=bool)
-    space[_WHITESPACE] = True
-    return word, space
-
-
-_WORD_CHAR, _SPACE_CHAR = _char_tables()
-
-
 @dataclass(frozen=True)
 class FeatureSettings:
     """How the engine turns text into features; stored in every model's card.
@@ -319,7 +305,7 @@ def extract(texts: Sequence[str], settings: FeatureSettings, spans: bool = False
 
     bmp = codes < 0x10000
     small = np.where(bmp, codes, 0)
-    space = _SPACE_CHAR[small] & bmp
+    space = SPACE[small] & bmp
     word_posts, word_buckets, word_spans = [], [], []
     char_posts, char_buckets, char_spans = [], [], []
     bits = settings.bits
@@ -348,7 +334,7 @@ def extract(texts: Sequence[str], settings: FeatureSettings, spans: bool = False
 
     low, high = settings.word_ngrams
     if high or settings.cues:
-        word = _WORD_CHAR[small] & bmp
+        word = WORD[small] & bmp
         before = np.concatenate(([False], word[:-1]))
         after = np.concatenate((word[1:], [False]))
         apostrophe = codes == 0x27

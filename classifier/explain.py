@@ -30,9 +30,8 @@ from typing import Any
 import numpy as np
 
 from classifier.engine import CUE_NAMES, extract
-from classifier.model import Model
+from classifier.model import Model, judged_passages
 from classifier.normalize import CHARACTER_MAP, EMOJI_CLASS, PLACEHOLDER_PATTERNS, PLACEHOLDERS
-from classifier.passages import split_passages
 
 N_TOP = 8
 _WORD = re.compile(rf"[^\W_]+(?:['\"][^\W_]+)*'?|{EMOJI_CLASS}")
@@ -244,7 +243,7 @@ def _deciding_piece(model: Model, text: str) -> tuple[str, int]:
     """The text whose log-odds is the model's score of ``text``: the whole post or one passage."""
     if model.aggregation == "whole":
         return text, 0
-    spans = split_passages(text)
+    spans = judged_passages([text])[0]
     if len(spans) < 2:
         return text, 0
     whole = float(model.linear.decision([text])[0])

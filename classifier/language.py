@@ -13,8 +13,12 @@ thresholds were measured, not guessed (``python benchmarks/language.py``, figure
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Literal
 
+import numpy as np
+
+from classifier.chars import HEBREW_FIRST, HEBREW_LAST, LETTER, lookup, per_text
 from classifier.normalize import PLACEHOLDER_PATTERNS
 
 #: A text is Hebrew when at least this share of its letters are Hebrew ...
@@ -60,3 +64,26 @@ def detect_language(text: str) -> Language:
     if hebrew < MIN_HEBREW_LETTERS or letters == 0:
         return "other"
     return "he" if hebrew / letters >= MIN_HEBREW_SHARE else "other"
+
+
+def detect_languages(texts: Sequence[str]) -> list[Language]:
+    """:func:`detect_language` of many texts, counting the letters of all of them at once.
+
+    Links and the like only add Latin letters, so a text whose share of Hebrew letters
+    reaches the threshold with them counted is Hebrew; only the others are looked at
+    one by one.
+
+    Examples
+    --------
+    >>> detect_languages(["שלום לכולם", "Hello there", ""])
+    ['he', 'other', 'other']
+    """
+    found = per_text(texts)
+    if found is None:
+        return [detect_language(text) for text in texts]
+    codes, owner = found
+    n = len(texts)
+    hebrew = np.bincount(owner[(codes >= HEBREW_FIRST) & (codes <= HEBREW_LAST)], minlength=n)[:n]
+    letters = np.bincount(owner[lookup(LETTER, codes)], minlength=n)[:n]
+    surely = (hebrew >= MIN_HEBREW_LETTERS) & (hebrew >= MIN_HEBREW_SHARE * letters)
+    return ["he" if sure else detect_language(text) for sure, text in zip(surely.tolist(), texts, strict=True)]

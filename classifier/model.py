@@ -4,9 +4,10 @@ Everything here is NumPy and the standard library, so loading and scoring stay l
 The model scores a post in four steps:
 
 1. the engine's log-odds of the whole post (:class:`classifier.engine.LinearModel`);
-2. for a post of several passages (:func:`classifier.passages.split_passages`), the
-   log-odds of each passage, combined with the whole by the model's
-   :data:`aggregation` rule, so that length alone cannot make a text promotional;
+2. for a long post (:data:`LONG_TEXT_WORDS` words or more) of several passages
+   (:func:`classifier.passages.split_passages`), the log-odds of each passage, combined
+   with the whole by the model's :data:`AGGREGATIONS` rule, so that length alone cannot
+   make a text promotional;
 3. calibration of that log-odds into a probability (none, sigmoid or isotonic);
 4. optionally, Bayes' rule for another share of promotional posts (the *prior*).
 """
@@ -21,7 +22,7 @@ import numpy as np
 
 from classifier.engine import LinearModel
 from classifier.errors import ClassifierError
-from classifier.passages import split_passages
+from classifier.passages import may_have_passages, split_passages
 
 Aggregation = Literal["whole", "max", "whole_capped"]
 #: How a long text's log-odds is built from the whole text and its passages:
@@ -29,6 +30,8 @@ Aggregation = Literal["whole", "max", "whole_capped"]
 #: whole, for a text of one passage); ``whole_capped`` takes the whole text's log-odds but
 #: never more than its most promotional passage's.
 AGGREGATIONS: tuple[str, ...] = ("whole", "max", "whole_capped")
+#: Texts shorter than this (in words) are judged whole: a few sentences are not a long text.
+LONG_TEXT_WORDS = 50
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,24 @@ def aggregate(whole: np.ndarray, passage_max: np.ndarray, rule: str) -> np.ndarr
     raise ClassifierError(f"unknown aggregation {rule!r}; use one of {', '.join(AGGREGATIONS)}")
 
 
+def judged_passages(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+    """The passages each text is judged by: several for a long text, else the whole text alone.
+
+    A text is judged by its passages when it has :data:`LONG_TEXT_WORDS` words or more
+    and :func:`classifier.passages.split_passages` finds several passages in it.
+
+    Examples
+    --------
+    >>> judged_passages(["שלום. מה נשמע? הכל טוב."])
+    [[(0, 23)]]
+    """
+    candidates = may_have_passages(texts, LONG_TEXT_WORDS)
+    return [
+        split_passages(text) if candidate else [(0, len(text))]
+        for text, candidate in zip(texts, candidates.tolist(), strict=True)
+    ]
+
+
 @dataclass(frozen=True)
 class Model:
     """A trained model: arrays, calibration, threshold and aggregation.
@@ -139,8 +160,8 @@ class Model:
     trained_share: float = 0.5
 
     def passage_decisions(self, texts: Sequence[str]) -> tuple[np.ndarray, list[list[tuple[int, int]]]]:
-        """The best passage log-odds of each text (NaN for a text of one passage) and every text's passages."""
-        spans = [split_passages(text) for text in texts]
+        """The best passage log-odds of each text (NaN for a text judged whole) and every text's passages."""
+        spans = judged_passages(texts)
         pieces: list[str] = []
         owners: list[int] = []
         for i, (text, found) in enumerate(zip(texts, spans, strict=True)):

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from classifier.chars import SPACE, lookup, per_text
+
 #: Posts with fewer sentences than this are one passage.
 MIN_SENTENCES = 3
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
@@ -74,6 +76,36 @@ def split_passages(text: str) -> list[tuple[int, int]]:
         if len(spans) > 1:
             return spans
     return everything
+
+
+_ENDS = np.array([ord(c) for c in ".!?…"], dtype=np.uint32)
+
+
+def may_have_passages(texts: Sequence[str], min_words: int = 0) -> np.ndarray:
+    """Which texts may split into several passages: two or more sentence ends, ``min_words`` words.
+
+    A sentence end is punctuation followed by white space; a text with fewer than two
+    has fewer than :data:`MIN_SENTENCES` sentences and is one passage. A cheap test for
+    a whole batch at once; :func:`split_passages` decides.
+
+    Examples
+    --------
+    >>> may_have_passages(["שלום. מה נשמע? הכל טוב.", "שלום לכולם", "א. ב."]).tolist()
+    [True, False, False]
+    >>> may_have_passages(["שלום. מה נשמע? הכל טוב."], min_words=6).tolist()
+    [False]
+    """
+    found = per_text(texts)
+    n = len(texts)
+    if found is None:
+        return np.array([len(t.split()) >= min_words for t in texts], dtype=bool)
+    codes, owner = found
+    space = lookup(SPACE, codes) | (codes == 0)
+    ends = np.isin(codes[:-1], _ENDS) & space[1:]
+    counts = np.bincount(owner[:-1][ends], minlength=n)[:n]
+    starts = ~space & np.concatenate(([True], space[:-1]))  # a word begins after white space
+    words = np.bincount(owner[starts], minlength=n)[:n]
+    return (counts >= MIN_SENTENCES - 1) & (words >= min_words)
 
 
 def score_passages(text: str, score_many: Callable[[Sequence[str]], np.ndarray]) -> list[Passage]:

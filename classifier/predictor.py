@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from classifier.errors import ClassifierError
-from classifier.language import detect_language
+from classifier.language import detect_languages
 from classifier.model import Model, adjust_for_prior
 from classifier.passages import Passage
 
@@ -36,11 +36,16 @@ def unjudgeable_reason(text: str) -> str | None:
     >>> unjudgeable_reason("   "), unjudgeable_reason("Hello world"), unjudgeable_reason("שלום לכולם")
     ('empty post; nothing to judge', 'too little Hebrew to judge (language: other)', None)
     """
-    if not text.strip():
-        return EMPTY_REASON
-    if detect_language(text) != "he":
-        return OTHER_LANGUAGE_REASON
-    return None
+    return unjudgeable_reasons([text])[0]
+
+
+def unjudgeable_reasons(texts: Sequence[str]) -> list[str | None]:
+    """:func:`unjudgeable_reason` of many posts, with the language check done for all at once."""
+    languages = detect_languages(texts)
+    return [
+        EMPTY_REASON if not text.strip() else OTHER_LANGUAGE_REASON if language != "he" else None
+        for text, language in zip(texts, languages, strict=True)
+    ]
 
 
 def _checked(texts: Iterable[str]) -> Iterator[str]:
@@ -162,7 +167,7 @@ class Predictor:
 
     def _score_chunk(self, texts: Sequence[str]) -> np.ndarray:
         scores = np.full(len(texts), np.nan)
-        judged = [i for i, text in enumerate(texts) if unjudgeable_reason(text) is None]
+        judged = [i for i, reason in enumerate(unjudgeable_reasons(texts)) if reason is None]
         if judged:
             decision = self.model.decision([texts[i] for i in judged])
             scores[judged] = self.model.probability(decision, self.prior)

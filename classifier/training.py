@@ -26,8 +26,7 @@ from classifier.engine import Batch, LinearModel, extract
 from classifier.errors import ClassifierError
 from classifier.features import HashedFeatures, batch_matrix, document_frequency, idf_of, subset_batch
 from classifier.metrics import choose_threshold, expected_calibration_error, summarize
-from classifier.model import Calibration, Model, aggregate
-from classifier.passages import split_passages
+from classifier.model import Calibration, Model, aggregate, judged_passages
 from classifier.pipeline import build_pipeline
 from classifier.storage import save_model
 
@@ -151,14 +150,14 @@ def _linear_of(settings: Any, idf: np.ndarray, classifier: LogisticRegression) -
 
 
 def _passage_batch(texts: list[str], settings: Any) -> tuple[Batch, np.ndarray]:
-    """All passages of the texts that have several, extracted at once, and the text each belongs to."""
+    """All passages of the texts judged by their passages, extracted at once, and the text each belongs to."""
+    spans = judged_passages(texts)
     pieces: list[str] = []
     owners: list[int] = []
-    for i, text in enumerate(texts):
-        spans = split_passages(text)
-        if len(spans) > 1:
-            pieces.extend(text[a:b] for a, b in spans)
-            owners.extend([i] * len(spans))
+    for i, (text, found) in enumerate(zip(texts, spans, strict=True)):
+        if len(found) > 1:
+            pieces.extend(text[a:b] for a, b in found)
+            owners.extend([i] * len(found))
     return extract(pieces, settings), np.asarray(owners, dtype=np.int64)
 
 

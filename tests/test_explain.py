@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from classifier import Predictor
 from classifier.cli import main
-from classifier.model import aggregate
+from classifier.model import aggregate, judged_passages
 from classifier.passages import MARK_CLOSE, MARK_OPEN, highlight, most_promotional, split_passages
 
 POST = (
@@ -95,11 +95,25 @@ def test_passages_scores_match_scoring_each_passage(predictor: Predictor) -> Non
     assert np.allclose([p.score for p in passages], each)
     top = most_promotional(passages)
     assert top is not None and top.text.startswith("מבצע")
-    # the post's own score is built from its passages by the model's rule, as score() says
+
+
+
+def test_a_long_post_is_scored_from_its_passages_by_the_models_rule(predictor: Predictor) -> None:
+    post = (
+        "היה יום ארוך בעבודה והגעתי הביתה מאוחר מהרגיל. הילדים כבר ישנו והבית היה שקט לגמרי. "
+        "הכנתי לעצמי כוס תה וישבתי קצת במרפסת להסתכל על הרחוב. השכנים מלמטה שוב עשו מסיבה "
+        "עד מאוחר אבל הפעם זה לא הפריע לי בכלל. מחר יום חדש ואני מקווה שיהיה רגוע יותר.\n\n"
+        "מבצע! קוד הנחה 20% לכל האתר, הלינק בביו, רק עד מחר!"
+    )
+    model = predictor.model
+    spans = judged_passages([post])[0]
+    assert len(spans) == 2
     whole = model.linear.decision([post])
-    best = model.linear.decision([top.text])
+    best = model.linear.decision([post[a:b] for a, b in spans]).max(keepdims=True)
     expected = model.probability(aggregate(whole, best, model.aggregation))[0]
     assert predictor.score(post) == pytest.approx(expected)
+    short = "שלום לכולם. מה נשמע? מבצע היום."
+    assert predictor.score(short) == pytest.approx(model.probability(model.linear.decision([short]))[0])
 
 
 def test_highlight_marks_only_passages_at_or_above_the_threshold(predictor: Predictor) -> None:

@@ -1,0 +1,230 @@
+"""Quality on real Hebrew text that no one wrote for the project (measurement only).
+
+Reads, when present beside the repository (``../shared/corpora/``):
+
+- ``real-he/web.csv``: 202 real web pages with both labels; figures on all of them and on
+  the 166 whose words alone show their purpose (``evidence == "text"``);
+- ``real-he/social.csv``: real organic texts in seven genres (false-positive rate per genre);
+- ``hebrew-fb-comments/comments.csv``: 6,772 real Facebook comments, nearly all organic.
+
+These files are never copied into the repository, never trained on and never used as
+test fixtures; a missing file is skipped with a message on stderr.
+
+Usage (from the repository root)::
+
+    python benchmarks/real_sets.py                        # the default model, per genre
+    python benchmarks/real_sets.py --model m.npz --prior 0.2
+    python benchmarks/real_sets.py --previous 2a84298     # a former release, from git
+
+``--previous REV`` checks that revision out into a temporary folder, trains its
+default model as that release did and measures it the same way (its pickled model is
+made and loaded there, by its own code: the old format, for measurement only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+REPO = Path(__file__).resolve().parent.parent
+CORPORA = REPO.parent / "shared" / "corpora"
+WEB = CORPORA / "real-he" / "web.csv"
+SOCIAL = CORPORA / "real-he" / "social.csv"
+FB = CORPORA / "hebrew-fb-comments" / "comments.csv"
+
+Scorer = Callable[[Sequence[str]], np.ndarray]
+
+
+def _rows(path: Path) -> list[dict[str, str]] | None:
+    if not path.is_file():
+        print(f"{path} not found; its figures are skipped (real text is measured only where present)", file=sys.stderr)
+        return None
+    with path.open(encoding="utf-8", newline="") as stream:
+        return [row for row in csv.DictReader(stream) if (row.get("text") or "").strip()]
+
+
+@dataclass
+class RealSets:
+    """The real texts, loaded once."""
+
+    web: list[dict[str, str]] | None = field(default_factory=lambda: _rows(WEB))
+    social: list[dict[str, str]] | None = field(default_factory=lambda: _rows(SOCIAL))
+    fb: list[dict[str, str]] | None = field(default_factory=lambda: _rows(FB))
+
+    def texts(self) -> list[str]:
+        """Every text, web then social then comments (the order :func:`measure` expects)."""
+        return [r["text"] for part in (self.web, self.social, self.fb) if part for r in part]
+
+
+def _macro_f1(labels: np.ndarray, flags: np.ndarray) -> float:
+    f1s = []
+    for positive in (0, 1):
+        truth, guess = labels == positive, flags == positive
+        tp = float(np.sum(truth & guess))
+        denominator = float(truth.sum() + guess.sum())
+        f1s.append(2 * tp / denominator if denominator else 0.0)
+    return float(np.mean(f1s))
+
+
+def _roc_auc(labels: np.ndarray, scores: np.ndarray) -> float | None:
+    if len(set(labels.tolist())) < 2:
+        return None
+    return float(roc_auc_score(labels, scores))
+
+
+def measure(sets: RealSets, scores: np.ndarray, threshold: float) -> dict[str, Any]:
+    """Figures of scores given to ``sets.texts()``, in that order, at ``threshold``.
+
+    A NaN score (a text the model would not judge) counts as not flagged and ranks lowest.
+    """
+    scores = np.nan_to_num(np.asarray(scores, dtype=float), nan=-1.0)
+    out: dict[str, Any] = {"threshold": threshold}
+    at = 0
+    if sets.web:
+        n = len(sets.web)
+        part, at = scores[at : at + n], at + n
+        labels = np.array([int(r["label"]) for r in sets.web])
+        text = np.array([r.get("evidence") == "text" for r in sets.web])
+        flags = (part >= threshold).astype(int)
+        out["web"] = {
+            "n": n,
+            "macro_f1": _macro_f1(labels, flags),
+            "roc_auc": _roc_auc(labels, part),
+            "recall": float(flags[labels == 1].mean()),
+            "false_positive_rate": float(flags[labels == 0].mean()),
+        }
+        out["web_text_evidence"] = {
+            "n": int(text.sum()),
+            "macro_f1": _macro_f1(labels[text], flags[text]),
+            "roc_auc": _roc_auc(labels[text], part[text]),
+        }
+        genres: dict[str, list[int]] = defaultdict(list)
+        for i, row in enumerate(sets.web):
+            genres[row["genre"]].append(i)
+        out["web_genres"] = {
+            genre: {"n": len(rows), "label": int(labels[rows[0]]), "flagged": int(flags[rows].sum())}
+            for genre, rows in sorted(genres.items())
+        }
+    if sets.social:
+        n = len(sets.social)
+        part, at = scores[at : at + n], at + n
+        organic = np.array([r["label"] == "0" for r in sets.social])
+        flags = part >= threshold
+        out["social"] = {"n": int(organic.sum()), "false_positive_rate": float(flags[organic].mean())}
+        per: dict[str, list[int]] = defaultdict(list)
+        for i, row in enumerate(sets.social):
+            if organic[i]:
+                per[row["genre"]].append(i)
+        out["social_genres"] = {g: float(flags[rows].mean()) for g, rows in sorted(per.items())}
+    if sets.fb:
+        n = len(sets.fb)
+        part = scores[at : at + n]
+        out["fb"] = {"n": n, "false_positive_rate": float((part >= threshold).mean())}
+    return out
+
+
+def markdown(named: list[tuple[str, dict[str, Any]]]) -> str:
+    """Tables of several models' real-text figures, side by side."""
+
+    def f(value: Any, percent: bool = False) -> str:
+        if value is None:
+            return "n/a"
+        return f"{100 * value:.1f}%" if percent else f"{value:.3f}"
+
+    names = [name for name, _ in named]
+    lines = ["| measure | " + " | ".join(names) + " |", "|---" + "|---:" * len(names) + "|"]
+    rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
+        ("web, text shows purpose: macro-F1", lambda m: f(m.get("web_text_evidence", {}).get("macro_f1"))),
+        ("web, text shows purpose: ROC-AUC", lambda m: f(m.get("web_text_evidence", {}).get("roc_auc"))),
+        ("web, all pages: macro-F1", lambda m: f(m.get("web", {}).get("macro_f1"))),
+        ("web, all pages: ROC-AUC", lambda m: f(m.get("web", {}).get("roc_auc"))),
+        ("web: recall of promotional pages", lambda m: f(m.get("web", {}).get("recall"), True)),
+        ("web: organic pages flagged", lambda m: f(m.get("web", {}).get("false_positive_rate"), True)),
+        ("real organic social text flagged (all genres)", lambda m: f(m.get("social", {}).get("false_positive_rate"), True)),
+    ]
+    genres = sorted({g for _, m in named for g in m.get("social_genres", {})})
+    for genre in genres:
+        rows.append((f"  {genre} flagged", lambda m, g=genre: f(m.get("social_genres", {}).get(g), True)))
+    rows.append(("Facebook comments flagged", lambda m: f(m.get("fb", {}).get("false_positive_rate"), True)))
+    for label, get in rows:
+        lines.append(f"| {label} | " + " | ".join(get(m) for _, m in named) + " |")
+    web_genres = sorted({g for _, m in named for g in m.get("web_genres", {})})
+    if web_genres:
+        lines += ["", "| web genre (label) | n | " + " | ".join(f"flagged: {n}" for n in names) + " |"]
+        lines.append("|---|---:" + "|---:" * len(names) + "|")
+        for genre in web_genres:
+            first = next(m["web_genres"][genre] for _, m in named if genre in m.get("web_genres", {}))
+            cells = [str(m.get("web_genres", {}).get(genre, {}).get("flagged", "n/a")) for _, m in named]
+            lines.append(f"| {genre} ({first['label']}) | {first['n']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def measure_model(path: Path | None, prior: float | None, sets: RealSets) -> dict[str, Any]:
+    """Figures of one of our model files (None: the default model)."""
+    sys.path.insert(0, str(REPO))
+    from classifier import Predictor
+
+    predictor = Predictor.load(path, prior=prior)
+    return measure(sets, predictor.score_many(sets.texts()), predictor.threshold)
+
+
+_PREVIOUS = """
+import json, sys
+from classifier import Predictor
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+p = Predictor.load()
+print(json.dumps({"threshold": p.threshold, "scores": p.score_many(texts).tolist()}))
+"""
+
+
+def measure_previous(revision: str, sets: RealSets) -> dict[str, Any]:
+    """Figures of the default model of a former revision, built and run by that revision's own code."""
+    with tempfile.TemporaryDirectory() as folder:
+        tree = Path(folder) / "tree"
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), revision], check=True)
+        try:
+            texts = Path(folder) / "texts.json"
+            texts.write_text(json.dumps(sets.texts(), ensure_ascii=False), encoding="utf-8")
+            env = {**os.environ, "PYTHONPATH": str(tree)}
+            env.pop("PROMO_MODEL_DIR", None)
+            done = subprocess.run(
+                [sys.executable, "-c", _PREVIOUS, str(texts)], cwd=tree, env=env, capture_output=True, text=True
+            )
+            if done.returncode:
+                raise SystemExit(done.stderr)
+            result = json.loads(done.stdout)
+        finally:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=True)
+    return measure(sets, np.array(result["scores"]), result["threshold"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", type=Path, help="our model file (default: the default model)")
+    parser.add_argument("--prior", type=float, help="share of promotional posts to adjust to")
+    parser.add_argument("--previous", metavar="REV", help="also measure the default model of this git revision")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    sets = RealSets()
+    named = [("this model", measure_model(args.model, args.prior, sets))]
+    if args.previous:
+        named.insert(0, (f"release at {args.previous}", measure_previous(args.previous, sets)))
+    print(json.dumps(dict(named), indent=2) if args.json else markdown(named))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
