@@ -24,7 +24,7 @@ This module imports NumPy and the standard library only: scoring must start fast
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -33,7 +33,11 @@ import numpy as np
 from classifier.chars import SPACE, WORD
 from classifier.cues import CUE_WORDINGS
 from classifier.normalize import normalize
+from classifier.passages import judged_passages
 
+#: Posts scored together by :meth:`LinearModel.decision`: measured fastest (larger batches
+#: spill the processor's caches; smaller ones pay NumPy's per-call cost more often).
+SCORING_BATCH = 512
 #: Between posts in a batch; normalisation never leaves this character in a post.
 SEPARATOR = "\x00"
 _MASK64 = (1 << 64) - 1
@@ -189,17 +193,27 @@ def _lookup(kind: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 class Batch:
     """A batch of posts as the engine sees them.
 
+    A long text is extracted as its passages (:func:`classifier.passages.judged_passages`),
+    each a *piece* of its own; any other text is one piece. The text's features are the
+    union of its pieces'.
+
     Attributes
     ----------
     n : int
-        Posts in the batch.
+        Pieces in the batch.
     joined : str
-        The normalised posts, each padded with a space on each side, joined by
+        The normalised pieces, each padded with a space on each side, joined by
         :data:`SEPARATOR`.
     starts : numpy.ndarray
-        Where each post's text begins in ``joined`` (after its padding space).
+        Where each piece's text begins in ``joined`` (after its padding space).
+    owner : numpy.ndarray
+        The text each piece belongs to.
+    texts : int
+        Texts in the batch.
+    layout : list
+        Each text's pieces as ``(start, end)`` offsets in the text as written.
     word_post, word_bucket : numpy.ndarray
-        One entry per word-block occurrence: its post and its bucket.
+        One entry per word-block occurrence: its piece and its bucket.
     char_post, char_bucket : numpy.ndarray
         The same for the character block (buckets offset by ``2**bits``).
     cue_counts : numpy.ndarray
@@ -213,6 +227,9 @@ class Batch:
     n: int
     joined: str
     starts: np.ndarray
+    owner: np.ndarray
+    texts: int
+    layout: list[list[tuple[int, int]]]
     word_post: np.ndarray
     word_bucket: np.ndarray
     char_post: np.ndarray
@@ -240,10 +257,8 @@ def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _mix(hashes: np.ndarray, salt: int, bits: int) -> np.ndarray:
     """Scramble polynomial hashes and keep their top ``bits`` bits as a bucket."""
-    h = hashes ^ np.uint64(salt)
-    h ^= h >> np.uint64(31)
-    h *= _MIX
-    h ^= h >> np.uint64(29)
+    h = (hashes ^ np.uint64(salt)) * _MIX
+    h ^= h >> np.uint64(32)
     h *= _MIX
     return (h >> np.uint64(64 - bits)).astype(np.int64)
 
@@ -270,7 +285,17 @@ def join_normalized(texts: Sequence[str]) -> tuple[str, np.ndarray]:
     return SEPARATOR.join([f" {p} " for p in posts]), starts
 
 
-def extract(texts: Sequence[str], settings: FeatureSettings, spans: bool = False) -> Batch:
+#: Receives each block's occurrences as they are found: ``sink(block, pieces, buckets, n_pieces)``.
+Sink = Callable[[str, np.ndarray, np.ndarray, int], None]
+
+
+def extract(
+    texts: Sequence[str],
+    settings: FeatureSettings,
+    spans: bool = False,
+    sink: Sink | None = None,
+    split: bool = True,
+) -> Batch:
     """Find every feature occurrence of a batch of posts.
 
     Parameters
@@ -280,10 +305,16 @@ def extract(texts: Sequence[str], settings: FeatureSettings, spans: bool = False
     settings : FeatureSettings
     spans : bool
         Also record where each occurrence is (for explanations).
+    sink : callable or None
+        Give each block's occurrences to ``sink`` as they are found instead of keeping
+        them: scoring sums them at once and never holds them all.
+    split : bool
+        Extract long texts as their passages (False: every text is one piece).
 
     Returns
     -------
     Batch
+        Without the hashed occurrences when ``sink`` took them.
 
     Examples
     --------
@@ -291,6 +322,10 @@ def extract(texts: Sequence[str], settings: FeatureSettings, spans: bool = False
     >>> batch.n, batch.word_post.tolist()[:2], int(batch.char_bucket.min()) >= 1024
     (2, [0, 0], True)
     """
+    layout = judged_passages(texts) if split else [[(0, len(text))] for text in texts]
+    owner = np.repeat(np.arange(len(texts)), [len(spans_of) for spans_of in layout])
+    if len(owner) != len(texts):
+        texts = [text[a:b] for text, spans_of in zip(texts, layout, strict=True) for a, b in spans_of]
     joined, starts = join_normalized(texts)
     n = len(texts)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
@@ -306,9 +341,21 @@ def extract(texts: Sequence[str], settings: FeatureSettings, spans: bool = False
     bmp = codes < 0x10000
     small = np.where(bmp, codes, 0)
     space = SPACE[small] & bmp
-    word_posts, word_buckets, word_spans = [], [], []
-    char_posts, char_buckets, char_spans = [], [], []
+    kept: dict[str, tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]] = {
+        "word": ([], [], []),
+        "char": ([], [], []),
+    }
     bits = settings.bits
+
+    def emit(block: str, post: np.ndarray, bucket: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+        if sink is not None:
+            sink(block, post, bucket, n)
+            return
+        posts, buckets, places = kept[block]
+        posts.append(post)
+        buckets.append(bucket)
+        if spans:
+            places.append(np.stack([a, b], axis=1))
 
     low, high = settings.char_ngrams
     if high:
@@ -327,10 +374,7 @@ def extract(texts: Sequence[str], settings: FeatureSettings, spans: bool = False
             else:
                 ok &= spaces[b - 1] == spaces[a + 1]
             a, b = a[ok], b[ok]
-            char_posts.append(post_of[a])
-            char_buckets.append(_mix(hash_of(a, b) + np.uint64(size), _SALTS["char"], bits) + (1 << bits))
-            if spans:
-                char_spans.append(np.stack([a, b], axis=1))
+            emit("char", post_of[a], _mix(hash_of(a, b) + np.uint64(size), _SALTS["char"], bits) + (1 << bits), a, b)
 
     low, high = settings.word_ngrams
     if high or settings.cues:
@@ -367,25 +411,18 @@ def extract(texts: Sequence[str], settings: FeatureSettings, spans: bool = False
             stripped.append((strip, np.flatnonzero(keep)))
     if high:
         if low <= 1:
-            word_posts.append(token_post)
-            word_buckets.append(_mix(token_hash, _SALTS["word"], bits))
-            if spans:
-                word_spans.append(np.stack([token_a, token_b], axis=1))
+            emit("word", token_post, _mix(token_hash, _SALTS["word"], bits), token_a, token_b)
             if settings.strip_prefixes:
                 for strip, which in stripped:
                     which = which[(token_b[which] - token_a[which]) >= strip + 3]
                     a, b = token_a[which] + strip, token_b[which]
-                    word_posts.append(post_of[a])
-                    word_buckets.append(_mix(hash_of(a, b), _SALTS["word"], bits))
-                    if spans:
-                        word_spans.append(np.stack([a, b], axis=1))
+                    emit("word", post_of[a], _mix(hash_of(a, b), _SALTS["word"], bits), a, b)
         if high >= 2 and len(token_a) > 1:
             same = token_post[1:] == token_post[:-1]
             pair = _pair(token_hash[:-1][same], token_hash[1:][same])
-            word_posts.append(token_post[:-1][same])
-            word_buckets.append(_mix(pair, _SALTS["bigram"], bits))
-            if spans:
-                word_spans.append(np.stack([token_a[:-1][same], token_b[1:][same]], axis=1))
+            emit(
+                "word", token_post[:-1][same], _mix(pair, _SALTS["bigram"], bits), token_a[:-1][same], token_b[1:][same]
+            )
 
     cue_counts = np.zeros((n, len(CUE_NAMES) if settings.cues else 0), dtype=np.float64)
     cue_spans: list[list[tuple[int, int, int]]] | None = None
@@ -460,13 +497,16 @@ def extract(texts: Sequence[str], settings: FeatureSettings, spans: bool = False
         n=n,
         joined=joined,
         starts=starts,
-        word_post=stack(word_posts),
-        word_bucket=stack(word_buckets),
-        char_post=stack(char_posts),
-        char_bucket=stack(char_buckets),
+        owner=owner,
+        texts=len(layout),
+        layout=layout,
+        word_post=stack(kept["word"][0]),
+        word_bucket=stack(kept["word"][1]),
+        char_post=stack(kept["char"][0]),
+        char_bucket=stack(kept["char"][1]),
         cue_counts=cue_counts,
-        word_span=np.concatenate(word_spans) if spans and word_spans else None,
-        char_span=np.concatenate(char_spans) if spans and char_spans else None,
+        word_span=np.concatenate(kept["word"][2]) if spans and kept["word"][2] else None,
+        char_span=np.concatenate(kept["char"][2]) if spans and kept["char"][2] else None,
         cue_spans=cue_spans,
     )
 
@@ -521,7 +561,7 @@ class LinearModel:
         return self._cached("_idf_squared", lambda: self.idf * self.idf)
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
-        """The log-odds of each post (before calibration).
+        """The log-odds of each whole text (before calibration).
 
         Examples
         --------
@@ -531,21 +571,68 @@ class LinearModel:
         >>> model.decision(["שלום", "מבצע"]).tolist()
         [-1.5, -1.5]
         """
-        if not len(texts):
-            return np.zeros(0)
-        return self.decide(extract(texts, self.settings))
+        return self.decisions(texts)[0]
 
-    def decide(self, batch: Batch) -> np.ndarray:
-        """The log-odds of each post of an extracted batch."""
-        n = batch.n
-        squared = self.idf_squared
-        total = np.full(n, self.intercept, dtype=np.float64)
-        for post, bucket in ((batch.word_post, batch.word_bucket), (batch.char_post, batch.char_bucket)):
-            if not len(post):
+    def decisions(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The log-odds of each whole text, and of its most promotional passage (NaN when judged whole)."""
+        if len(texts) > SCORING_BATCH:  # small batches keep the arrays in the processor's caches
+            parts = [self.decisions(texts[i : i + SCORING_BATCH]) for i in range(0, len(texts), SCORING_BATCH)]
+            return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+        if not len(texts):
+            return np.zeros(0), np.zeros(0)
+        sums: dict[str, np.ndarray] = {}
+        norms: dict[str, np.ndarray] = {}
+        weighted, squared = self.weighted_idf, self.idf_squared
+
+        def add(block: str, post: np.ndarray, bucket: np.ndarray, size: int) -> None:
+            if block not in sums:
+                sums[block], norms[block] = np.zeros(size), np.zeros(size)
+            sums[block] += np.bincount(post, weights=weighted[bucket], minlength=size)[:size]
+            norms[block] += np.bincount(post, weights=squared[bucket], minlength=size)[:size]
+
+        batch = extract(texts, self.settings, sink=add)
+        return self._combine(batch, sums, norms)
+
+    def _combine(
+        self, batch: Batch, sums: dict[str, np.ndarray], norms: dict[str, np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Whole-text and best-piece log-odds from per-piece sums and squared norms of each block."""
+        n, owner = batch.texts, batch.owner
+        whole = np.full(n, self.intercept, dtype=np.float64)
+        piece = np.full(batch.n, self.intercept, dtype=np.float64)
+        several = np.bincount(owner, minlength=n)[:n] > 1
+        for block in ("word", "char"):
+            if block not in sums:
                 continue
-            norms = block_norms(post, bucket, squared, n)
-            sums = np.bincount(post, weights=self.weighted_idf[bucket], minlength=n)[:n]
-            total += np.divide(sums, norms, out=np.zeros(n), where=norms > 0)
+            root = np.sqrt(norms[block])
+            piece += np.divide(sums[block], root, out=np.zeros(batch.n), where=root > 0)
+            if several.any():
+                text_sums = np.bincount(owner, weights=sums[block], minlength=n)[:n]
+                text_root = np.sqrt(np.bincount(owner, weights=norms[block], minlength=n)[:n])
+            else:
+                text_sums, text_root = sums[block], root
+            whole += np.divide(text_sums, text_root, out=np.zeros(n), where=text_root > 0)
         if self.cue_coef.size:
-            total += cue_values(batch.cue_counts) @ self.cue_coef
-        return total
+            piece += cue_values(batch.cue_counts) @ self.cue_coef
+            counts = batch.cue_counts
+            if several.any():
+                counts = np.zeros((n, counts.shape[1]))
+                np.add.at(counts, owner, batch.cue_counts)
+            whole += cue_values(counts) @ self.cue_coef
+        best = np.full(n, np.nan)
+        if several.any():
+            np.fmax.at(best, owner, np.where(several[owner], piece, np.nan))
+        return whole, best
+
+    def decide(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`decisions` of an extracted batch (with its occurrences kept)."""
+        size = batch.n
+        sums: dict[str, np.ndarray] = {}
+        norms: dict[str, np.ndarray] = {}
+        for block, post, bucket in (
+            ("word", batch.word_post, batch.word_bucket),
+            ("char", batch.char_post, batch.char_bucket),
+        ):
+            sums[block] = np.bincount(post, weights=self.weighted_idf[bucket], minlength=size)[:size]
+            norms[block] = np.bincount(post, weights=self.idf_squared[bucket], minlength=size)[:size]
+        return self._combine(batch, sums, norms)

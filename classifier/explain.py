@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from classifier.engine import CUE_NAMES, extract
-from classifier.model import Model, judged_passages
+from classifier.engine import CUE_NAMES, Batch, extract
+from classifier.model import Model
 from classifier.normalize import CHARACTER_MAP, EMOJI_CLASS, PLACEHOLDER_PATTERNS, PLACEHOLDERS
 
 N_TOP = 8
@@ -191,12 +191,14 @@ def explain(model: Model, text: str, prior: float | None = None) -> Explanation:
     -------
     Explanation
     """
-    piece, offset = _deciding_piece(model, text)
     linear = model.linear
-    batch = extract([piece], linear.settings, spans=True)
+    batch = extract([text], linear.settings, spans=True)
+    whole, best = linear.decide(batch)
+    chosen = _deciding_piece(model, batch, float(whole[0]), float(best[0]))
+    pieces = list(range(batch.n)) if chosen is None else [chosen]
     joined = batch.joined
     units = _units(joined)
-    placer = _Placer(text, piece, offset)
+    placers = {k: _Placer(text, text[a:b], a) for k, (a, b) in enumerate(batch.layout[0]) if k in pieces}
     totals: dict[tuple[str, str, tuple[tuple[int, int], ...]], float] = defaultdict(float)
 
     def add(key: tuple[str, str, tuple[tuple[int, int], ...]], weight: float) -> None:
@@ -207,22 +209,25 @@ def explain(model: Model, text: str, prior: float | None = None) -> Explanation:
         (batch.word_post, batch.word_bucket, batch.word_span),
         (batch.char_post, batch.char_bucket, batch.char_span),
     ):
-        if not len(buckets) or spans is None:
+        if spans is None:
             continue
+        mine = np.isin(posts, pieces)
+        posts, buckets, spans = posts[mine], buckets[mine], spans[mine]
         norm = float(np.sqrt(np.sum(squared[buckets], dtype=np.float64)))
         if norm == 0:
             continue
         weights = linear.weighted_idf[buckets].astype(np.float64) / norm
-        for (start, end), weight in zip(spans.tolist(), weights.tolist(), strict=True):
+        for piece, (start, end), weight in zip(posts.tolist(), spans.tolist(), weights.tolist(), strict=True):
             if weight:
-                add(_item_of(joined, units, start, end, placer), weight)
+                add(_item_of(joined, units, start, end, placers[piece]), weight)
     if linear.cue_coef.size and batch.cue_spans is not None:
-        values = np.log1p(batch.cue_counts[0])
+        values = np.log1p(batch.cue_counts[pieces].sum(axis=0))
         for k, matches in enumerate(batch.cue_spans):
             weight = float(linear.cue_coef[k] * values[k])
-            if not matches or not weight:
+            mine = [(p, a, b) for p, a, b in matches if p in placers]
+            if not mine or not weight:
                 continue
-            spans = sorted({s for _, a, b in matches for s in _spans_of_range(joined, units, a, b, placer)})
+            spans = sorted({s for p, a, b in mine for s in _item_of(joined, units, a, b, placers[p])[2]})
             add((CUE_NAMES[k], "cue", tuple(spans)), weight)
 
     contributions = tuple(
@@ -233,26 +238,20 @@ def explain(model: Model, text: str, prior: float | None = None) -> Explanation:
     )
     log_odds = linear.intercept + float(sum(c.weight for c in contributions))
     score = float(model.probability(np.array([log_odds]), prior)[0])
-    passage = None if piece is text else (offset, offset + len(piece))
+    passage = None if chosen is None else batch.layout[0][chosen]
     return Explanation(
         score=score, log_odds=log_odds, intercept=linear.intercept, contributions=contributions, passage=passage
     )
 
 
-def _deciding_piece(model: Model, text: str) -> tuple[str, int]:
-    """The text whose log-odds is the model's score of ``text``: the whole post or one passage."""
-    if model.aggregation == "whole":
-        return text, 0
-    spans = judged_passages([text])[0]
-    if len(spans) < 2:
-        return text, 0
-    whole = float(model.linear.decision([text])[0])
-    scores = model.linear.decision([text[a:b] for a, b in spans])
-    best = int(np.argmax(scores))
-    if model.aggregation == "whole_capped" and whole <= scores[best]:
-        return text, 0
-    start, end = spans[best]
-    return text[start:end], start
+def _deciding_piece(model: Model, batch: Batch, whole: float, best: float) -> int | None:
+    """The passage whose log-odds is the model's score of the text, or None for the whole text."""
+    if model.aggregation == "whole" or batch.n < 2:
+        return None
+    if model.aggregation == "whole_capped" and whole <= best:
+        return None
+    alone = replace(batch, owner=np.arange(batch.n), texts=batch.n, layout=[[span] for span in batch.layout[0]])
+    return int(np.argmax(model.linear.decide(alone)[0]))
 
 
 def _units(joined: str) -> list[tuple[int, int]]:

@@ -98,22 +98,28 @@ def _texts(X: Sequence[str]) -> list[str]:
 
 
 def batch_matrix(batch: Batch, idf: np.ndarray, settings: FeatureSettings) -> sp.csr_matrix:
-    """The sparse matrix of an extracted batch, with the values the engine scores with."""
-    n = batch.n
+    """The sparse matrix of an extracted batch, one row per text, with the values the engine scores with.
+
+    A long text extracted as several pieces gets the union of their occurrences.
+    """
+    n = batch.texts
     squared = idf * idf
     rows, columns, values = [], [], []
     for post, bucket in ((batch.word_post, batch.word_bucket), (batch.char_post, batch.char_bucket)):
         if not len(post):
             continue
-        norms = block_norms(post, bucket, squared, n)
+        text = batch.owner[post]
+        norms = block_norms(text, bucket, squared, n)
         scale = np.divide(1.0, norms, out=np.zeros(n), where=norms > 0)
-        value = idf[bucket] * scale[post]
+        value = idf[bucket] * scale[text]
         keep = value != 0
-        rows.append(post[keep])
+        rows.append(text[keep])
         columns.append(bucket[keep])
         values.append(value[keep])
     if settings.cues:
-        cues = cue_values(batch.cue_counts)
+        counts = np.zeros((n, batch.cue_counts.shape[1]))
+        np.add.at(counts, batch.owner, batch.cue_counts)
+        cues = cue_values(counts)
         r, c = np.nonzero(cues)
         rows.append(r)
         columns.append(c + settings.width)
@@ -129,11 +135,12 @@ def batch_matrix(batch: Batch, idf: np.ndarray, settings: FeatureSettings) -> sp
 
 
 def document_frequency(batch: Batch, rows: np.ndarray, width: int) -> np.ndarray:
-    """How many of the posts ``rows`` of a batch hold each hashed column."""
+    """How many of the texts ``rows`` of a batch hold each hashed column."""
     keys = []
     for post, bucket in ((batch.word_post, batch.word_bucket), (batch.char_post, batch.char_bucket)):
-        chosen = np.isin(post, rows)
-        keys.append(post[chosen] * width + bucket[chosen])
+        text = batch.owner[post]
+        chosen = np.isin(text, rows)
+        keys.append(text[chosen] * width + bucket[chosen])
     present = np.unique(np.concatenate(keys))
     return np.bincount(present % width, minlength=width).astype(np.float64)
 
@@ -146,23 +153,29 @@ def idf_of(df: np.ndarray, n: int, min_df: int) -> np.ndarray:
 
 
 def subset_batch(batch: Batch, rows: np.ndarray) -> Batch:
-    """The part of a batch that belongs to the posts ``rows`` (sorted), renumbered from 0."""
-    new_index = np.full(batch.n, -1, dtype=np.int64)
-    new_index[rows] = np.arange(len(rows))
+    """The part of a batch that belongs to the texts ``rows`` (sorted), renumbered from 0."""
+    new_text = np.full(batch.texts, -1, dtype=np.int64)
+    new_text[rows] = np.arange(len(rows))
+    kept_pieces = np.flatnonzero(new_text[batch.owner] >= 0)
+    new_piece = np.full(batch.n, -1, dtype=np.int64)
+    new_piece[kept_pieces] = np.arange(len(kept_pieces))
 
     def take(post: np.ndarray, bucket: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        keep = new_index[post] >= 0
-        return new_index[post[keep]], bucket[keep]
+        keep = new_piece[post] >= 0
+        return new_piece[post[keep]], bucket[keep]
 
     word_post, word_bucket = take(batch.word_post, batch.word_bucket)
     char_post, char_bucket = take(batch.char_post, batch.char_bucket)
     return Batch(
-        n=len(rows),
+        n=len(kept_pieces),
         joined="",
-        starts=batch.starts[rows],
+        starts=batch.starts[kept_pieces],
+        owner=new_text[batch.owner[kept_pieces]],
+        texts=len(rows),
+        layout=[batch.layout[i] for i in rows],
         word_post=word_post,
         word_bucket=word_bucket,
         char_post=char_post,
         char_bucket=char_bucket,
-        cue_counts=batch.cue_counts[rows],
+        cue_counts=batch.cue_counts[kept_pieces],
     )

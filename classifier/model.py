@@ -22,7 +22,7 @@ import numpy as np
 
 from classifier.engine import LinearModel
 from classifier.errors import ClassifierError
-from classifier.passages import may_have_passages, split_passages
+from classifier.passages import LONG_TEXT_WORDS
 
 Aggregation = Literal["whole", "max", "whole_capped"]
 #: How a long text's log-odds is built from the whole text and its passages:
@@ -30,8 +30,6 @@ Aggregation = Literal["whole", "max", "whole_capped"]
 #: whole, for a text of one passage); ``whole_capped`` takes the whole text's log-odds but
 #: never more than its most promotional passage's.
 AGGREGATIONS: tuple[str, ...] = ("whole", "max", "whole_capped")
-#: Texts shorter than this (in words) are judged whole: a few sentences are not a long text.
-LONG_TEXT_WORDS = 50
 
 
 @dataclass(frozen=True)
@@ -119,24 +117,6 @@ def aggregate(whole: np.ndarray, passage_max: np.ndarray, rule: str) -> np.ndarr
     raise ClassifierError(f"unknown aggregation {rule!r}; use one of {', '.join(AGGREGATIONS)}")
 
 
-def judged_passages(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
-    """The passages each text is judged by: several for a long text, else the whole text alone.
-
-    A text is judged by its passages when it has :data:`LONG_TEXT_WORDS` words or more
-    and :func:`classifier.passages.split_passages` finds several passages in it.
-
-    Examples
-    --------
-    >>> judged_passages(["שלום. מה נשמע? הכל טוב."])
-    [[(0, 23)]]
-    """
-    candidates = may_have_passages(texts, LONG_TEXT_WORDS)
-    return [
-        split_passages(text) if candidate else [(0, len(text))]
-        for text, candidate in zip(texts, candidates.tolist(), strict=True)
-    ]
-
-
 @dataclass(frozen=True)
 class Model:
     """A trained model: arrays, calibration, threshold and aggregation.
@@ -159,27 +139,9 @@ class Model:
     aggregation: str = "whole"
     trained_share: float = 0.5
 
-    def passage_decisions(self, texts: Sequence[str]) -> tuple[np.ndarray, list[list[tuple[int, int]]]]:
-        """The best passage log-odds of each text (NaN for a text judged whole) and every text's passages."""
-        spans = judged_passages(texts)
-        pieces: list[str] = []
-        owners: list[int] = []
-        for i, (text, found) in enumerate(zip(texts, spans, strict=True)):
-            if len(found) > 1:
-                pieces.extend(text[a:b] for a, b in found)
-                owners.extend([i] * len(found))
-        best = np.full(len(texts), np.nan)
-        if pieces:
-            scores = self.linear.decision(pieces)
-            np.fmax.at(best, np.asarray(owners), scores)
-        return best, spans
-
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         """The log-odds of each text after combining it with its passages."""
-        whole = self.linear.decision(texts)
-        if self.aggregation == "whole":
-            return whole
-        best, _ = self.passage_decisions(texts)
+        whole, best = self.linear.decisions(texts)
         return aggregate(whole, best, self.aggregation)
 
     def probability(self, decision: np.ndarray, prior: float | None = None) -> np.ndarray:

@@ -12,6 +12,8 @@ from classifier.chars import SPACE, lookup, per_text
 
 #: Posts with fewer sentences than this are one passage.
 MIN_SENTENCES = 3
+#: Texts shorter than this (in words) are judged whole: a few sentences are not a long text.
+LONG_TEXT_WORDS = 50
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
 # a sentence ends at . ! ? … (and runs of them) followed by space, or at the end
@@ -106,6 +108,24 @@ def may_have_passages(texts: Sequence[str], min_words: int = 0) -> np.ndarray:
     starts = ~space & np.concatenate(([True], space[:-1]))  # a word begins after white space
     words = np.bincount(owner[starts], minlength=n)[:n]
     return (counts >= MIN_SENTENCES - 1) & (words >= min_words)
+
+
+def judged_passages(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+    """The passages each text is judged by: several for a long text, else the whole text alone.
+
+    A text is judged by its passages when it has :data:`LONG_TEXT_WORDS` words or more
+    and :func:`split_passages` finds several passages in it.
+
+    Examples
+    --------
+    >>> judged_passages(["שלום. מה נשמע? הכל טוב."])
+    [[(0, 23)]]
+    """
+    candidates = may_have_passages(texts, LONG_TEXT_WORDS)
+    return [
+        split_passages(text) if candidate else [(0, len(text))]
+        for text, candidate in zip(texts, candidates.tolist(), strict=True)
+    ]
 
 
 def score_passages(text: str, score_many: Callable[[Sequence[str]], np.ndarray]) -> list[Passage]:

@@ -22,11 +22,11 @@ from sklearn.pipeline import Pipeline
 from classifier._version import __version__
 from classifier.config import TrainConfig
 from classifier.dataset import LabelledPosts
-from classifier.engine import Batch, LinearModel, extract
+from classifier.engine import LinearModel, extract
 from classifier.errors import ClassifierError
 from classifier.features import HashedFeatures, batch_matrix, document_frequency, idf_of, subset_batch
 from classifier.metrics import choose_threshold, expected_calibration_error, summarize
-from classifier.model import Calibration, Model, aggregate, judged_passages
+from classifier.model import Calibration, Model, aggregate
 from classifier.pipeline import build_pipeline
 from classifier.storage import save_model
 
@@ -149,18 +149,6 @@ def _linear_of(settings: Any, idf: np.ndarray, classifier: LogisticRegression) -
     )
 
 
-def _passage_batch(texts: list[str], settings: Any) -> tuple[Batch, np.ndarray]:
-    """All passages of the texts judged by their passages, extracted at once, and the text each belongs to."""
-    spans = judged_passages(texts)
-    pieces: list[str] = []
-    owners: list[int] = []
-    for i, (text, found) in enumerate(zip(texts, spans, strict=True)):
-        if len(found) > 1:
-            pieces.extend(text[a:b] for a, b in found)
-            owners.extend([i] * len(found))
-    return extract(pieces, settings), np.asarray(owners, dtype=np.int64)
-
-
 def _out_of_fold(
     texts: list[str], y: np.ndarray, config: TrainConfig, folds: StratifiedKFold
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -173,7 +161,6 @@ def _out_of_fold(
     features: HashedFeatures = pipeline.named_steps["features"]
     settings = features.settings
     batch = extract(texts, settings)
-    passages, owners = _passage_batch(texts, settings)
     whole = np.zeros(len(texts))
     best = np.full(len(texts), np.nan)
     for fit_rows, test_rows in folds.split(np.zeros(len(texts)), y):
@@ -182,11 +169,7 @@ def _out_of_fold(
         classifier = clone(pipeline.named_steps["classifier"])
         classifier.fit(batch_matrix(subset_batch(batch, fit_rows), idf, settings), y[fit_rows])
         linear = _linear_of(settings, idf, classifier)
-        whole[test_rows] = linear.decide(subset_batch(batch, test_rows))
-        mine = np.flatnonzero(np.isin(owners, test_rows))
-        if len(mine):
-            scores = linear.decide(subset_batch(passages, mine))
-            np.fmax.at(best, owners[mine], scores)
+        whole[test_rows], best[test_rows] = linear.decide(subset_batch(batch, test_rows))
     return whole, best
 
 

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from classifier import Predictor
 from classifier.cli import main
-from classifier.model import aggregate, judged_passages
+from classifier.model import aggregate
+from classifier.passages import judged_passages
 from classifier.passages import MARK_CLOSE, MARK_OPEN, highlight, most_promotional, split_passages
 
 POST = (
