@@ -22,7 +22,7 @@ from classifier.chars import HEBREW_FIRST, HEBREW_LAST, LETTER, lookup, per_text
 from classifier.normalize import PLACEHOLDER_PATTERNS
 
 #: A text is Hebrew when at least this share of its letters are Hebrew ...
-MIN_HEBREW_SHARE = 0.3
+MIN_HEBREW_SHARE = 0.2
 #: ... and it has at least this many Hebrew letters.
 MIN_HEBREW_LETTERS = 2
 
