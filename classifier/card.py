@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from classifier.passages import LONG_TEXT_WORDS
+
 LABEL_DEFINITION = (
     "**Promotional (1)**: the post's purpose is to get readers to act for the commercial benefit of the "
     "author or of a sponsor: buy, order, book, sign up, download, follow a business or channel, click a "
@@ -53,7 +55,7 @@ def render_markdown(card: dict[str, Any]) -> str:
         "",
         "## Intended use",
         "",
-        "Scores how promotional a Hebrew social-media post is, from 0 (organic) to 1 (promotional), for "
+        "Scores how promotional a Hebrew post, web page or article is, from 0 (organic) to 1 (promotional), for "
         "trust-and-safety teams, researchers, regulators and marketing analysts who measure, filter or "
         "label promotional content. Use the score to rank and triage posts for review and to measure "
         "the share of promotional content; do not use it as the sole basis of a legal or disciplinary "
@@ -82,6 +84,27 @@ def render_markdown(card: dict[str, Any]) -> str:
             f"{name} (Brier {_fmt(v.get('brier'))}, ECE {_fmt(v.get('ece'))})"
             for name, v in calibration.get("cross_validated", {}).items()
         ),
+        "",
+        "## Long texts, base rate and file format",
+        "",
+        f"- Long texts: a text of {LONG_TEXT_WORDS} words or more with several passages (paragraphs, else "
+        f"lines, else sentences) is judged by the rule `{card.get('aggregation', 'n/a')}` "
+        "(chosen by cross-validated ROC-AUC on such texts: "
+        + ", ".join(
+            f"{rule} {_fmt(auc)}"
+            for rule, auc in card.get("aggregation_cross_validated", {})
+            .get("roc_auc_on_texts_of_several_passages", {})
+            .items()
+        )
+        + "); `whole_capped` takes the whole text's log-odds but never more than its most promotional "
+        "passage's, so length alone cannot make a text promotional.",
+        f"- Base rate: probabilities assume the training data's share of promotional posts, "
+        f"{_fmt(card.get('trained_share'))}; in a feed where promotion is rarer, pass `--prior` "
+        "(`Predictor(prior=...)`) to adjust them by Bayes' rule.",
+        "- Language: texts with too little Hebrew to judge get no score (language `other`).",
+        f"- Format: version {card.get('format_version', 'n/a')}, NumPy arrays in an `.npz` file read without "
+        f"unpickling, checked against SHA-256 `{str(card.get('arrays_sha256', 'n/a'))[:16]}…`; features "
+        f"{card.get('features', 'n/a')}.",
         "",
         "## Metrics",
         "",
@@ -113,7 +136,7 @@ def render_markdown(card: dict[str, Any]) -> str:
         "feeds. Measure on your own labelled posts with `promo evaluate your.csv`.",
         "- Text only: it does not see images, video, link targets, the account or its history.",
         "- Undisclosed influencer posts and genuine recommendations can read the same; expect errors there.",
-        "- Hebrew only; posts mostly in another language get unreliable scores.",
+        "- Hebrew only: texts with too little Hebrew get no score rather than an unreliable one.",
         "",
         "## Retraining on your own labels",
         "",

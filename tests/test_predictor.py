@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -53,3 +54,21 @@ def test_predictor_scores_any_strings_in_unit_interval_whatever_the_order(
     assert np.isnan(scores[~judged]).all()
     reversed_scores = predictor.score_many(list(reversed(texts)))
     assert np.allclose(scores, reversed_scores[::-1], rtol=0, atol=1e-12, equal_nan=True)
+
+
+def test_predictor_scores_in_parallel_in_input_order(predictor: Predictor) -> None:
+    texts = [f"מבצע {i} הנחה באתר" if i % 3 else f"שבת שלום לכולם {i}" for i in range(12_000)]
+    single = predictor.score_many(texts)
+    parallel = predictor.score_many(iter(texts), n_jobs=2)
+    assert np.array_equal(single, parallel)
+
+
+def test_predictor_refuses_what_is_not_a_post(predictor: Predictor) -> None:
+    with pytest.raises(TypeError, match="not one string; use score"):
+        predictor.score_many("מבצע ענק")
+    with pytest.raises(TypeError, match="post 1 is NoneType"):
+        predictor.score_many(["שלום", None])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="post 0 is NaN"):
+        predictor.score(float("nan"))  # type: ignore[arg-type]
+    assert np.isnan(predictor.score(""))
+    assert predictor.predict(["", "   "]) == [None, None]

@@ -1,0 +1,77 @@
+"""What each feature family and the long-text rule bring, on our held-out split and on real text.
+
+    python benchmarks/ablation.py
+
+Trains our model on the corpus's training split with the default settings, then once
+more with each family taken away (the guideline cues, the prefix-stripped words, the
+word block, the character block) and with long texts judged whole; measures each on the
+held-out split and on the real sets of ../shared/corpora (read when present, measurement
+only). Results go to stdout and between the ablation markers of benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from readme_section import write_section  # beside this script, which Python puts on sys.path
+from real_sets import RealSets, measure
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from classifier import Predictor, TrainConfig, train  # noqa: E402
+from classifier.corpus import load_corpus  # noqa: E402
+from classifier.metrics import summarize  # noqa: E402
+
+VARIANTS: dict[str, TrainConfig] = {
+    "default": TrainConfig(),
+    "without guideline cues": TrainConfig(cues=False),
+    "without prefix-stripped words": TrainConfig(strip_prefixes=False),
+    "without word n-grams": TrainConfig(word_ngrams=(0, 0)),
+    "without character n-grams": TrainConfig(char_ngrams=(0, 0)),
+    "long texts judged whole": TrainConfig(aggregation="whole"),
+    "long texts judged by the best passage": TrainConfig(aggregation="max"),
+}
+
+
+def main() -> None:
+    train_posts, heldout = load_corpus("train"), load_corpus("heldout")
+    real = RealSets()
+    texts = real.texts()
+    lines = [
+        f"Measured {date.today()} on the corpus's training split ({len(train_posts):,} posts) and held-out split "
+        f"({len(heldout):,}); real sets as in benchmarks/real_sets.py. Command: `python benchmarks/ablation.py`.",
+        "",
+        "| variant | held-out macro-F1 | held-out ROC-AUC | real web macro-F1 (text) | real web ROC-AUC (text) "
+        "| real web ROC-AUC (all) | real social flagged | FB flagged |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, config in VARIANTS.items():
+        print(f"training: {name}", file=sys.stderr, flush=True)
+        model = train(train_posts, config)
+        predictor = Predictor(model.model, model.card)
+        held = predictor.score_many(heldout.texts)
+        held = np.nan_to_num(held, nan=0.0)
+        figures = summarize(heldout.labels, held, predictor.threshold)
+        m = measure(real, predictor.score_many(texts), predictor.threshold)
+
+        def cell(value: float | None, spec: str = ".3f") -> str:
+            return "n/a" if value is None else format(value, spec)
+
+        lines.append(
+            f"| {name} | {cell(figures['macro_f1'])} | {cell(figures['roc_auc'])} "
+            f"| {cell(m.get('web_text_evidence', {}).get('macro_f1'))} "
+            f"| {cell(m.get('web_text_evidence', {}).get('roc_auc'))} | {cell(m.get('web', {}).get('roc_auc'))} "
+            f"| {cell(m.get('social', {}).get('false_positive_rate'), '.1%')} "
+            f"| {cell(m.get('fb', {}).get('false_positive_rate'), '.1%')} |"
+        )
+    text = "\n".join(lines)
+    print(text)
+    write_section("ablation", text)
+
+
+if __name__ == "__main__":
+    main()
