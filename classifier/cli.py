@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -15,7 +15,9 @@ from classifier._version import __version__
 from classifier.config import TrainConfig
 from classifier.errors import ClassifierError
 from classifier.inputs import InputProblem
-from classifier.output import FORMATS, ScoredPost, format_results
+from classifier.inputs import MAX_POST_CHARS
+from classifier.output import FORMATS, ScoredPost, format_results, printable
+from classifier.tables import table_format
 from classifier.storage import card_path
 
 logger = logging.getLogger("classifier")
@@ -51,6 +53,23 @@ _prior_option = click.option(
 _threshold_option = click.option(
     "--threshold", type=click.FloatRange(0, 1), help="Override the model's decision threshold."
 )
+
+
+class _NoProgress:
+    def update(self) -> None:
+        """Nothing to show."""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+def _progress(results_elsewhere: bool) -> Any:
+    """A progress bar on stderr with posts/s, when stderr is a terminal and messages are on."""
+    if not (sys.stderr.isatty() and results_elsewhere and logger.level <= logging.INFO):
+        return _NoProgress()
+    from tqdm import tqdm
+
+    return tqdm(unit=" posts", file=sys.stderr, mininterval=0.5, delay=2.0, smoothing=0.1)
 
 
 def _fail(error: ClassifierError) -> NoReturn:
@@ -184,8 +203,24 @@ def train(
 @_model_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @_threshold_option
-@click.option("--lines", is_flag=True, help="Score each non-empty line as its own post.")
-@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the inputs (e.g. cp1255).")
+@click.option("--lines", is_flag=True, help="Score each non-empty line of text inputs as its own post.")
+@click.option(
+    "--encoding", help="Encoding of the inputs (e.g. cp1255, utf-16); default: detect UTF-8, UTF-16, Windows-1255."
+)
+@click.option("--text-column", default="text", show_default=True, help="Column of tables holding the post.")
+@click.option("--id-column", help="Column of tables holding the id; default: id when present, else the row number.")
+@click.option("--keep", multiple=True, help="Another column of tables to copy to the output (repeatable).")
+@click.option(
+    "--input-format",
+    type=click.Choice(["csv", "tsv", "jsonl", "parquet"]),
+    help="Read every input (and -) as this table format, whatever its extension.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the results to this file (.csv, .jsonl or .parquet) instead of stdout, atomically.",
+)
 @click.option("--explain", is_flag=True, help="Show what pushed each score up and down the most.")
 @click.option("--passages", is_flag=True, help="Report each post's most promotional passage.")
 @click.option("--highlight", is_flag=True, help="Print each post with its promotional passages marked.")
@@ -205,7 +240,12 @@ def score(
     fmt: str,
     threshold: float | None,
     lines: bool,
-    encoding: str,
+    encoding: str | None,
+    text_column: str,
+    id_column: str | None,
+    keep: tuple[str, ...],
+    input_format: str | None,
+    output: Path | None,
     explain: bool,
     passages: bool,
     highlight: bool,
@@ -213,7 +253,8 @@ def score(
     prior: float | None,
     jobs: int,
 ) -> None:
-    """Score posts: text files (one post each), folders of .txt files, or - for stdin.
+    """Score posts: tables (.csv .tsv .jsonl .parquet, a post per row), text files (a post
+    each), folders of .txt files, or - for stdin.
 
     Writes score (0-1), label, disclosure of paid content (clear, weak or none;
     ⚠ marks a promotional post without a clear disclosure) and source per post to
@@ -230,10 +271,17 @@ def score(
       promo score article.txt --explain --highlight
       promo score posts/ --passages --format csv
       promo score big.txt --lines --jobs 2 --prior 0.05
+      promo score export.csv --id-column post_id --keep author -o scored.parquet
     """
-    from classifier.inputs import read_posts
+    from classifier.inputs import TableOptions, read_posts
+    from classifier.output import write_results
     from classifier.predictor import Predictor
     from classifier.scoring import Analyses, score_inputs
+
+    if output is not None:
+        inputs = {Path(p).resolve() for p in paths if p != "-"}
+        if output.resolve() in inputs:
+            raise click.UsageError(f"-o {output} is also an input; write the results elsewhere")
 
     try:
         predictor = Predictor.load(model, prior=prior)
@@ -243,20 +291,37 @@ def score(
     analyses = Analyses(explain=explain, passages=passages, highlight=highlight, color=color)
     counts = {"scored": 0, "failed": 0}
 
+    tables = TableOptions(text_column, id_column, keep, input_format)
+    is_table = input_format is not None or any(table_format(Path(p)) for p in paths if p != "-")
+    lead = ("id", *keep) if is_table else ()
+    progress = _progress(output is not None or not sys.stdout.isatty())
+
     def results() -> Iterator[ScoredPost]:
-        items = read_posts(paths, lines=lines, encoding=encoding)
+        items = read_posts(paths, lines=lines, encoding=encoding, tables=tables)
         for item in score_inputs(predictor, items, threshold, analyses=analyses, n_jobs=jobs):
             if isinstance(item, InputProblem):
                 counts["failed"] += 1
-                click.echo(f"error: {item}", err=True)
-            else:
-                counts["scored"] += 1
-                if item.score is None:
-                    logger.warning("%s: %s; not scored", item.source, item.extras.get("reason"))
-                yield item
+                click.echo(f"error: {printable(str(item))}", err=True)
+                continue
+            counts["scored"] += 1
+            progress.update()
+            if item.score is None:
+                logger.warning("%s: %s; not scored", printable(item.source), item.extras.get("reason"))
+            if item.extras.get("truncated"):
+                logger.warning("%s: longer than %d characters; scored on its start", printable(item.source), MAX_POST_CHARS)
+            yield item
 
-    for line in format_results(results(), fmt, with_passages=passages):  # type: ignore[arg-type]
-        click.echo(line)
+    try:
+        if output is not None:
+            written = write_results(results(), output, with_passages=passages, lead=lead)
+            logger.info("wrote %d result(s) to %s", written, output)
+        else:
+            for line in format_results(results(), fmt, with_passages=passages, lead=lead):  # type: ignore[arg-type]
+                click.echo(line)
+    except ClassifierError as error:
+        _fail(error)
+    finally:
+        progress.close()
     if counts["failed"]:
         logger.warning(
             "%d input(s) could not be scored; %d post(s) scored", counts["failed"], counts["scored"]

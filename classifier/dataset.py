@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from classifier.errors import ClassifierError
+from classifier.tables import TABLE_FORMATS, iter_rows, problem_of, text_of
 
 #: Label spellings accepted in training files (compared case-insensitively).
 LABEL_VALUES: dict[str, int] = {
@@ -23,7 +24,8 @@ LABEL_VALUES: dict[str, int] = {
     "false": 0,
     "no": 0,
 }
-FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+#: The most posts training reads: beyond it the feature matrix outgrows a laptop's memory.
+MAX_TRAINING_POSTS = 300_000
 _SHOWN_LINES = 5
 
 
@@ -98,49 +100,14 @@ def parse_label(value: object) -> int | None:
     return LABEL_VALUES.get(str(value).strip().lower())
 
 
-def _rows(path: Path, kind: str) -> Iterator[tuple[int, dict[str, object]]]:
-    """Yield ``(line number, row)`` of one file."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise ClassifierError(f"{path}: no such file; check the path") from None
-    except UnicodeDecodeError as error:
-        raise ClassifierError(
-            f"{path}: not UTF-8 (byte {error.start}); convert it, e.g. iconv -f cp1255 -t utf-8"
-        ) from None
-    except OSError as error:
-        raise ClassifierError(f"{path}: cannot read ({error.strerror}); check permissions") from None
-    if kind == "jsonl":
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ClassifierError(
-                    f"{path}:{number}: not valid JSON ({error.msg}); fix the line"
-                ) from None
-            if not isinstance(row, dict):
-                raise ClassifierError(f"{path}:{number}: expected a JSON object per line")
-            yield number, row
-        return
-    reader = csv.DictReader(text.splitlines(keepends=True), delimiter="\t" if kind == "tsv" else ",")
-    start = reader.line_num + 1
-    try:
-        for row in reader:
-            yield start, dict(row)
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise ClassifierError(f"{path}:{reader.line_num}: malformed {kind.upper()} ({error})") from None
-
-
 def read_labelled(
     paths: Sequence[Path], text_column: str = "text", label_column: str = "label"
 ) -> LabelledPosts:
     """Read and concatenate labelled files, skipping (and recording) unusable rows.
 
-    The format comes from each file's extension: ``.csv``, ``.tsv`` or ``.jsonl``.
-    Files are UTF-8, with or without BOM.
+    The format comes from each file's extension: ``.csv``, ``.tsv``, ``.jsonl`` or
+    ``.parquet``; text tables may be UTF-8 (with or without BOM), UTF-16 or Windows-1255.
+    Rows are read as a stream; more than :data:`MAX_TRAINING_POSTS` posts are refused.
 
     Parameters
     ----------
@@ -171,13 +138,21 @@ def read_labelled(
     digest = hashlib.sha256()
     for path in paths:
         path = Path(path)
-        kind = FORMATS.get(path.suffix.lower())
+        kind = TABLE_FORMATS.get(path.suffix.lower())
         if kind is None:
-            raise ClassifierError(f"{path}: unknown file type {path.suffix!r}; use .csv, .tsv or .jsonl")
+            raise ClassifierError(
+                f"{path}: unknown file type {path.suffix!r}; use .csv, .tsv, .jsonl or .parquet"
+            )
         if path.is_file():
-            digest.update(path.read_bytes())
+            with path.open("rb") as stream:
+                for block in iter(lambda: stream.read(1 << 20), b""):
+                    digest.update(block)
         seen_columns = False
-        for number, row in _rows(path, kind):
+        for number, row in iter_rows(path, kind):
+            problem = problem_of(row)
+            if problem:
+                posts.skipped.setdefault(problem, []).append(f"{path.name}:{number}")
+                continue
             if not seen_columns:
                 missing = [c for c in (text_column, label_column) if c not in row]
                 if missing:
@@ -187,15 +162,19 @@ def read_labelled(
                     )
                 seen_columns = True
             where = f"{path.name}:{number}"
-            text = row.get(text_column)
+            text, reason = text_of(row.get(text_column), text_column)
             label = parse_label(row.get(label_column))
-            if text is None or not str(text).strip():
-                posts.skipped.setdefault("empty text", []).append(where)
+            if text is None:
+                posts.skipped.setdefault(reason or "empty text", []).append(where)
                 continue
             if label is None:
                 posts.skipped.setdefault("unknown label", []).append(where)
                 continue
-            posts.texts.append(str(text))
+            if len(posts.texts) >= MAX_TRAINING_POSTS:
+                raise ClassifierError(
+                    f"{path}:{number}: more than {MAX_TRAINING_POSTS:,} posts; train on a sample of them"
+                )
+            posts.texts.append(text)
             posts.labels.append(label)
             posts.sources.append(where)
             for name, value in row.items():

@@ -18,8 +18,8 @@ _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
 # a sentence ends at . ! ? … (and runs of them) followed by space, or at the end
 _SENTENCE = re.compile(r"\S.*?(?:[.!?…]+(?=\s)|$)", re.DOTALL)
-_COLOR_ON = "\x1b[1;31m"
-_COLOR_OFF = "\x1b[0m"
+COLOR_ON = "\x1b[1;31m"
+COLOR_OFF = "\x1b[0m"
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
 
 
@@ -162,7 +162,7 @@ def highlight(text: str, passages: Sequence[Passage], threshold: float, color: b
     >>> highlight(post, passages, 0.5, color=False)
     'יום יפה. ים. חול.\\n\\n⟦קוד הנחה בקישור!⟧'
     """
-    opening, closing = (_COLOR_ON, _COLOR_OFF) if color else (MARK_OPEN, MARK_CLOSE)
+    opening, closing = (COLOR_ON, COLOR_OFF) if color else (MARK_OPEN, MARK_CLOSE)
     pieces = []
     position = 0
     for passage in sorted(passages, key=lambda p: p.start):

@@ -116,7 +116,16 @@ def score_inputs(
             if isinstance(item, Post):
                 score = float(next(scores))
                 extras = analyse(predictor, item.text, score, cut, wanted)
-                yield ScoredPost(item.source, None if score != score else score, label_of(score, cut), extras)
+                if item.truncated:
+                    extras["truncated"] = True
+                yield ScoredPost(
+                    item.source,
+                    None if score != score else score,
+                    label_of(score, cut),
+                    extras,
+                    id=item.id,
+                    columns=item.columns,
+                )
             else:
                 yield item
         pending.clear()

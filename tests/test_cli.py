@@ -124,8 +124,27 @@ def test_cli_score_bad_inputs_are_reported_and_the_rest_scored(
     errors = result.stderr.splitlines()
     assert f"error: {tmp_path / 'missing.txt'}: no such file" in errors
     assert f"error: {empty}: empty; nothing to score" in errors
-    assert any(line.startswith(f"error: {legacy}: not valid utf-8") and "cp1255" in line for line in errors)
-    assert len(result.stdout.splitlines()) == 2  # header and the one good post
+    assert len(errors) == 3  # the two above and the count; the Windows-1255 file is detected and scored
+    assert [row.split(",")[0] for row in result.stdout.splitlines()[1:]] == [str(legacy), str(posts_dir / "ad.txt")]
+
+
+def test_cli_score_same_post_in_every_encoding_scores_the_same(
+    runner: CliRunner, model_file: Path, tmp_path: Path
+) -> None:
+    post = "מבצע חם על כל הנעליים, 40% הנחה רק היום! פרטים בטלפון 052-7654321"
+    paths = []
+    for encoding in ("utf-8", "utf-8-sig", "utf-16", "utf-16-le-bom", "utf-16-be-bom", "cp1255", "iso-8859-8"):
+        path = tmp_path / f"{encoding}.txt"
+        if encoding.endswith("-bom"):
+            codec = encoding.removesuffix("-bom")
+            path.write_bytes(("\ufeff" + post).encode(codec))
+        else:
+            path.write_bytes(post.encode(encoding))
+        paths.append(str(path))
+    result = runner.invoke(main, ["score", *paths, "--model", str(model_file), "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    scores = {row.split(",")[1] for row in result.stdout.splitlines()[1:]}
+    assert len(result.stdout.splitlines()) == 8 and len(scores) == 1
 
 
 def test_cli_score_reads_windows_1255_with_encoding(
@@ -173,7 +192,7 @@ def test_cli_score_lines_reports_a_bad_line_and_scores_the_rest(
     )
     assert result.exit_code == 1
     assert [row.split(",")[0] for row in result.stdout.splitlines()[1:]] == [f"{mixed}:1", f"{mixed}:4"]
-    assert f"error: {mixed}:2: not valid utf-8" in result.stderr
+    assert f"error: {mixed}:2: undecodable bytes" in result.stderr
 
 
 def test_cli_score_lines_of_an_empty_input_is_an_error(runner: CliRunner, model_file: Path) -> None:

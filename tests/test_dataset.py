@@ -81,8 +81,6 @@ def test_read_labelled_hash_changes_with_content(tmp_path: Path) -> None:
     [
         ("a.csv", "body,label\nx,1\n", "no column 'text'"),
         ("a.xlsx", "", "unknown file type"),
-        ("a.jsonl", "{not json}\n", "a.jsonl:1: not valid JSON"),
-        ("a.jsonl", "[1, 2]\n", "expected a JSON object"),
     ],
 )
 def test_read_labelled_rejects_bad_files_with_a_clear_message(
@@ -94,10 +92,21 @@ def test_read_labelled_rejects_bad_files_with_a_clear_message(
         read_labelled([path])
 
 
-def test_read_labelled_names_undecodable_and_missing_files(tmp_path: Path) -> None:
-    legacy = tmp_path / "legacy.csv"
-    legacy.write_bytes("text,label\nשלום,0\n".encode("cp1255"))
-    with pytest.raises(ClassifierError, match=r"legacy\.csv: not UTF-8.*cp1255"):
-        read_labelled([legacy])
+def test_read_labelled_skips_bad_json_lines_and_keeps_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    lines = ['{"text": "מבצע", "label": 1}', "{not json}", "[1, 2]", '{"text": {"nested": 1}, "label": 0}']
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    posts = read_labelled([path])
+    assert posts.texts == ["מבצע"]
+    assert posts.skipped["not valid JSON (Expecting property name enclosed in double quotes)"] == ["a.jsonl:2"]
+    assert posts.skipped["not a JSON object"] == ["a.jsonl:3"]
+    assert posts.skipped["column 'text' holds a dict, not text"] == ["a.jsonl:4"]
+
+
+def test_read_labelled_reads_legacy_encodings_and_names_missing_files(tmp_path: Path) -> None:
+    for encoding in ("cp1255", "utf-16", "utf-8-sig"):
+        legacy = tmp_path / f"legacy-{encoding}.csv"
+        legacy.write_bytes("text,label\nשלום עולם,0\nמבצע ענק,1\n".encode(encoding))
+        assert read_labelled([legacy]).texts == ["שלום עולם", "מבצע ענק"]
     with pytest.raises(ClassifierError, match=r"missing\.csv: no such file"):
         read_labelled([tmp_path / "missing.csv"])
