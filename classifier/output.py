@@ -15,6 +15,7 @@ from classifier.errors import ClassifierError
 
 Format = Literal["table", "csv", "jsonl"]
 FORMATS: tuple[str, ...] = ("table", "csv", "jsonl")
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 #: Output files by extension.
 OUTPUT_FORMATS: dict[str, str] = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet"}
 
@@ -121,7 +122,8 @@ def format_results(
             yield _take(buffer)
     elif fmt == "jsonl":
         for r in results:
-            yield json.dumps(r.to_dict(), ensure_ascii=False, default=str)
+            line = json.dumps(r.to_dict(), ensure_ascii=False, default=str)
+            yield line.translate(_LINE_BREAKS)  # one record a line, whatever line breaks a text holds
     else:
         raise ValueError(f"unknown format {fmt!r}")
 
