@@ -322,6 +322,7 @@ def score(
         _fail(error)
     finally:
         progress.close()
+        predictor.close()
     if counts["failed"]:
         logger.warning(
             "%d input(s) could not be scored; %d post(s) scored", counts["failed"], counts["scored"]

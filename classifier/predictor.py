@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 PROMOTIONAL = "promotional"
 ORGANIC = "organic"
 _CHUNK = 5_000  # posts scored together: bounds memory; larger chunks gain little speed
+_PARALLEL_CHUNK = 1_000  # posts sent to a worker at a time: small enough to keep every worker busy
 #: Why a post gets no score: it is empty, or it has too little Hebrew to judge.
 EMPTY_REASON = "empty post; nothing to judge"
 OTHER_LANGUAGE_REASON = "too little Hebrew to judge (language: other)"
@@ -100,6 +101,7 @@ class Predictor:
         self.model = model
         self.card = card
         self.prior = prior
+        self._workers: tuple[int, ProcessPoolExecutor] | None = None
 
     @classmethod
     def load(cls, path: Path | str | None = None, prior: float | None = None) -> Predictor:
@@ -143,23 +145,39 @@ class Predictor:
         TypeError
             For a bare string, or a post that is not a string (None, NaN, a number).
         """
-        chunks = self._chunks(_checked(texts))
         workers = (os.cpu_count() or 1) if n_jobs == -1 else max(1, n_jobs)
         if workers == 1:
-            parts = [self._score_chunk(chunk) for chunk in chunks]
+            parts = [self._score_chunk(chunk) for chunk in self._chunks(_checked(texts), _CHUNK)]
         else:
+            chunks = self._chunks(_checked(texts), _PARALLEL_CHUNK)
+            parts = list(self._pool(workers).map(_score_in_worker, chunks))
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    def _pool(self, workers: int) -> ProcessPoolExecutor:
+        """Worker processes that hold this predictor, started once and kept until :meth:`close`."""
+        if self._workers is None or self._workers[0] != workers:
+            self.close()
             import multiprocessing
 
             context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-            with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(self,)) as pool:
-                parts = list(pool.map(_score_in_worker, chunks))
-        return np.concatenate(parts) if parts else np.zeros(0)
+            pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(self,))
+            self._workers = (workers, pool)
+        return self._workers[1]
 
-    def _chunks(self, texts: Iterable[str]) -> Iterator[list[str]]:
+    def close(self) -> None:
+        """Stop the worker processes of parallel scoring, if any were started."""
+        if self._workers is not None:
+            self._workers[1].shutdown()
+            self._workers = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_workers": None}  # the pool stays with the process that made it
+
+    def _chunks(self, texts: Iterable[str], size: int) -> Iterator[list[str]]:
         chunk: list[str] = []
         for text in texts:
             chunk.append(text)
-            if len(chunk) == _CHUNK:
+            if len(chunk) == size:
                 yield chunk
                 chunk = []
         if chunk:

@@ -10,7 +10,7 @@ from classifier.disclosure import classify_disclosure, is_undisclosed
 from classifier.inputs import InputProblem, Post
 from classifier.output import ScoredPost
 from classifier.passages import highlight, most_promotional
-from classifier.language import detect_language
+from classifier.language import detect_language, detect_languages
 from classifier.predictor import Predictor, label_of, unjudgeable_reason
 
 CHUNK = 5_000
@@ -39,7 +39,12 @@ class Analyses:
 
 
 def analyse(
-    predictor: Predictor, text: str, score: float, threshold: float, analyses: Analyses
+    predictor: Predictor,
+    text: str,
+    score: float,
+    threshold: float,
+    analyses: Analyses,
+    language: str | None = None,
 ) -> dict[str, Any]:
     """The extra fields of one scored post: disclosure always, the rest as ``analyses`` asks.
 
@@ -56,7 +61,7 @@ saying it is paid", 'undisclosed': True}
     disclosure = classify_disclosure(text)
     judged = score == score  # NaN: the post was not judged
     extras: dict[str, Any] = {
-        "language": detect_language(text),
+        "language": language or detect_language(text),
         "disclosure": disclosure.level,
         "disclosure_reason": disclosure.reason,
         "undisclosed": is_undisclosed(judged and score >= threshold, disclosure) if judged else None,
@@ -111,11 +116,13 @@ def score_inputs(
 
     def flush() -> Iterator[ScoredPost | InputProblem]:
         posts = [item for item in pending if isinstance(item, Post)]
-        scores = iter(predictor.score_many([post.text for post in posts], n_jobs=n_jobs))
+        texts = [post.text for post in posts]
+        scores = iter(predictor.score_many(texts, n_jobs=n_jobs))
+        languages = iter(detect_languages(texts))
         for item in pending:
             if isinstance(item, Post):
                 score = float(next(scores))
-                extras = analyse(predictor, item.text, score, cut, wanted)
+                extras = analyse(predictor, item.text, score, cut, wanted, next(languages))
                 if item.truncated:
                     extras["truncated"] = True
                 yield ScoredPost(
