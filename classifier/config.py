@@ -41,6 +41,10 @@ class TrainConfig:
         How a text of several passages is scored from them (see
         :data:`classifier.model.AGGREGATIONS`); ``"auto"`` picks ``max`` or
         ``whole_capped`` by out-of-fold ROC-AUC on such texts.
+    prior : float or None
+        The share of promotional posts the model's scores assume by default (adjusted
+        by Bayes' rule from the training share); None keeps the training share. Chosen
+        for the default model by ``benchmarks/prior.py``.
     target_precision : float or None
         Pick the lowest threshold whose cross-validated precision reaches this;
         ``None`` picks the threshold that maximises F1.
@@ -69,6 +73,7 @@ class TrainConfig:
     C: float = 30.0
     calibration: Calibration = "auto"
     aggregation: Aggregation = "auto"
+    prior: float | None = None
     target_precision: float | None = None
     cv_folds: int = 5
     seed: int = 0
@@ -82,6 +87,8 @@ class TrainConfig:
             raise ClassifierError(
                 f"target precision {self.target_precision} is outside (0, 1]; use e.g. 0.95"
             )
+        if self.prior is not None and not 0 < self.prior < 1:
+            raise ClassifierError(f"prior {self.prior} is outside (0, 1); use e.g. 0.1")
         if self.aggregation not in ("auto", "whole", "max", "whole_capped"):
             raise ClassifierError(
                 f"aggregation {self.aggregation!r} is unknown; use auto, whole, max or whole_capped"

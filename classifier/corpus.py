@@ -146,6 +146,23 @@ PLATFORMS = frozenset(
 )  # fmt: skip
 
 
+#: The platforms of social media (the corpus's first registers); the others are formal registers.
+SOCIAL_PLATFORMS = frozenset(
+    {
+        "facebook", "facebook_group", "instagram", "tiktok", "x", "whatsapp", "youtube_comment",
+        "linkedin", "forum", "telegram",
+    }
+)  # fmt: skip
+#: The kinds written for the formal registers (web pages, press, e-mail, journalism, reference).
+FORMAL_KINDS = frozenset(
+    {
+        "content_marketing", "service_page", "press_release", "marketing_message", "classified_ad",
+        "sponsored_article", "company_post", "news_article", "tech_news", "encyclopedic",
+        "consumer_guide", "forum_answer", "personal_blog", "product_comparison",
+    }
+)  # fmt: skip
+
+
 def length_bucket(text: str) -> str:
     """The length bucket of a post, in words split on white space.
 

@@ -84,7 +84,8 @@ class Predictor:
         Its model card.
     prior : float or None
         The share of promotional posts in the texts to score; probabilities are
-        adjusted from the training share by Bayes' rule. None keeps the training share.
+        adjusted from the training share by Bayes' rule. None takes the model's default
+        (``card["default_prior"]``; when that is None too, the training share).
 
     Examples
     --------
@@ -96,11 +97,13 @@ class Predictor:
     """
 
     def __init__(self, model: Model, card: dict[str, Any], prior: float | None = None) -> None:
+        if prior is None:
+            prior = card.get("default_prior")
         if prior is not None:
             adjust_for_prior(np.array([0.5]), 0.5, prior)  # validates the prior
         self.model = model
         self.card = card
-        self.prior = prior
+        self.prior: float | None = prior
         self._workers: tuple[int, ProcessPoolExecutor] | None = None
 
     @classmethod

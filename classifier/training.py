@@ -274,6 +274,7 @@ def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedMod
         trained_share=float(y.mean()),
     )
     card = _card(posts, config, chosen, candidates, threshold, cv_metrics)
+    card["default_prior"] = config.prior
     card["aggregation_cross_validated"] = {
         "rule": aggregation,
         "roc_auc_on_texts_of_several_passages": by_rule,

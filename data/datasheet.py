@@ -41,9 +41,12 @@ INTRO = """# Datasheet: the promo-he corpus (`data/posts.csv`)
 
 ## What it is
 
-{n:,} Hebrew social-media posts, each labelled promotional (1) or organic (0) by the guideline in
+{n:,} Hebrew texts, each labelled promotional (1) or organic (0) by the guideline in
 [GUIDELINES.md](GUIDELINES.md), with a sub-category (`kind`), a topic (`domain`) and the platform
-and voice it imitates (`platform`). Columns: `id, text, label, kind, domain, platform`; UTF-8 CSV
+and voice it imitates (`platform`): social-media posts, and the formal registers users also
+score (business web pages and content-marketing articles, press releases, newsletters and SMS,
+sponsored articles; news, technology news, encyclopedic entries, guides, forum answers, blogs).
+Columns: `id, text, label, kind, domain, platform`; UTF-8 CSV
 with a header (texts hold commas, quotes, newlines and emojis: read it with a CSV library).
 
 ## How it was written
@@ -56,7 +59,11 @@ naming its domains, platforms and gap to fill, and writing post by post. Posts w
 batches, each batch covering a group of domains and platforms and both labels, with
 fictional brands, businesses, people, sites and phone numbers;
 later batches filled gaps (long posts; the style of real users' comments: links, emojis, hearts,
-rants). No templates, slot-filling or paraphrase families. Each batch was checked against the
+rants). The formal registers were written from a second brief,
+[WRITERS_BRIEF_FORMAL.md](WRITERS_BRIEF_FORMAL.md): both labels on the same subjects, with the
+faint cues of content marketing (a firm's voice, a byline with a title, stock praise, a closing
+invitation) varied and often single, and organic counterparts that carry the same surface
+(prices, company names, product names in Latin letters, second-person advice). No templates, slot-filling or paraphrase families. Each batch was checked against the
 corpus before merging (`python data/batch_tool.py check`), which rejects near-duplicates
 (character 5-gram Jaccard >= 0.6 after normalisation) and posts opening with the same five words;
 the test suite checks the same on every run, along with the minimums below.
@@ -90,6 +97,9 @@ GAPS = """## Known gaps and biases
   corpus harder than typical traffic.
 - **Undisclosed influencer posts and genuine recommendations overlap**: the text alone often
   cannot tell them apart, and the corpus's labels for them follow the writer's intent.
+- **Formal registers are new** (thousands of texts, written in one day by several writers):
+  real business web copy is more varied than any brief, and pages whose purpose shows only on
+  the rest of the site cannot be told from their words alone.
 - **Topics and voices** follow the domain list; politics is organic only; Arabic, Russian and
   English posts, and Haredi, Arab-Israeli and immigrant voices, are under-represented.
 - **Time**: brands, slang and scams change; the corpus reflects 2026.
@@ -120,6 +130,8 @@ def _shares(rows: list[dict[str, str]]) -> str:
     hard = sum(r["kind"] in HARD_ORGANIC_KINDS for r in organic) / len(organic)
     soft = sum(r["kind"] in SOFT_PROMOTIONAL_KINDS for r in promotional) / len(promotional)
     buckets = Counter(length_bucket(r["text"]) for r in rows)
+    words = [len(r["text"].split()) for r in rows]
+    over = {n: [r for r, w in zip(rows, words, strict=True) if w > n] for n in (150, 400)}
     lines = [
         "| measure | value |",
         "|---|---|",
@@ -130,6 +142,9 @@ def _shares(rows: list[dict[str, str]]) -> str:
     ]
     for bucket in ("short (<11 words)", "medium (11-50 words)", "long (>50 words)"):
         lines.append(f"| {bucket} | {buckets[bucket] / len(rows):.1%} |")
+    for n, longer in over.items():
+        promo = sum(r["label"] == "1" for r in longer)
+        lines.append(f"| over {n} words | {len(longer):,} ({promo:,} promotional, {len(longer) - promo:,} organic) |")
     return "\n".join(lines)
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from classifier.corpus import (
     COLUMNS,
+    FORMAL_KINDS,
+    SOCIAL_PLATFORMS,
     DOMAINS,
     HARD_ORGANIC_KINDS,
     ORGANIC_KINDS,
@@ -77,12 +79,35 @@ def test_corpus_platforms(rows: list[Row]) -> None:
     assert sum(1 for n in counts.values() if n >= 30) >= 6
 
 
-def test_corpus_length_mix(rows: list[Row]) -> None:
-    buckets = Counter(length_bucket(r["text"]) for r in rows)
-    total = len(rows)
+def test_corpus_length_mix_of_social_posts(rows: list[Row]) -> None:
+    social = [r for r in rows if r["platform"] in SOCIAL_PLATFORMS]
+    buckets = Counter(length_bucket(r["text"]) for r in social)
+    total = len(social)
     assert 0.15 <= buckets["short (<11 words)"] / total <= 0.25
     assert 0.40 <= buckets["medium (11-50 words)"] / total <= 0.60
     assert 0.25 <= buckets["long (>50 words)"] / total <= 0.35
+
+
+def test_corpus_covers_the_formal_registers(rows: list[Row]) -> None:
+    formal = [r for r in rows if r["kind"] in FORMAL_KINDS or r["platform"] not in SOCIAL_PLATFORMS]
+    assert len(formal) >= 2_500
+    kinds = Counter((r["label"], r["kind"]) for r in formal)
+    assert kinds[("1", "content_marketing")] >= 500
+    for kind in FORMAL_KINDS:
+        label = "1" if kind in PROMOTIONAL_KINDS else "0"
+        assert kinds[(label, kind)] >= 40, kind
+    platforms = Counter(r["platform"] for r in formal)
+    assert all(platforms[p] >= 20 for p in PLATFORMS - SOCIAL_PLATFORMS), platforms
+    for label in ("0", "1"):
+        assert 0.35 <= sum(r["label"] == label for r in formal) / len(formal) <= 0.65
+
+
+def test_corpus_has_long_texts_of_both_labels(rows: list[Row]) -> None:
+    words = {r["id"]: len(r["text"].split()) for r in rows}
+    over_150 = [r for r in rows if words[r["id"]] > 150]
+    assert len(over_150) >= 800
+    assert 0.35 <= sum(r["label"] == "1" for r in over_150) / len(over_150) <= 0.65
+    assert sum(words[r["id"]] > 400 for r in rows) >= 300
 
 
 def test_corpus_hard_case_shares(rows: list[Row]) -> None:
@@ -144,4 +169,6 @@ def test_corpus_heldout_split_is_stratified_and_stable(rows: list[Row]) -> None:
     shuffled.texts = [shuffled.texts[i] for i in order]
     shuffled.labels = [shuffled.labels[i] for i in order]
     shuffled.columns = {k: [v[i] for i in order] for k, v in shuffled.columns.items()}
-    assert sum(heldout_mask(shuffled)) == len(heldout)
+    # the same posts are held out whatever their order (not merely as many of them)
+    held_ids = {i for i, held in zip(shuffled.columns["id"], heldout_mask(shuffled), strict=True) if held}
+    assert held_ids == set(heldout.columns["id"])
