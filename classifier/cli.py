@@ -390,3 +390,68 @@ def evaluate(
             logger.info("report written: %s", page)
     except ClassifierError as error:
         _fail(error)
+
+
+@main.command("spark-score")
+@click.argument("source")
+@click.argument("target")
+@click.option("--text-column", default="text", show_default=True, help="Column holding the texts.")
+@click.option("--id-column", help="Column holding the ids (checked to exist; every column is kept anyway).")
+@_model_option
+@_prior_option
+@click.option(
+    "--input-format", default="parquet", show_default=True, help="Any format Spark reads (parquet, csv, json, orc...)."
+)
+@click.option("--output-format", default="parquet", show_default=True, help="Any format Spark writes.")
+@click.option("--master", help="Spark master, e.g. local[2] (default: the one spark-submit gives).")
+@click.option("--partitions", type=click.IntRange(1), help="Repartition the input into this many partitions.")
+@click.option(
+    "--batch-size", type=click.IntRange(1), default=10_000, show_default=True, help="Rows per Arrow batch."
+)
+def spark_score(
+    source: str,
+    target: str,
+    text_column: str,
+    id_column: str | None,
+    model: Path | None,
+    prior: float | None,
+    input_format: str,
+    output_format: str,
+    master: str | None,
+    partitions: int | None,
+    batch_size: int,
+) -> None:
+    """Score a table with Spark: SOURCE (a file or folder Spark reads) to TARGET (a new folder).
+
+    Needs the spark extra (pip install "promo-he[spark]") and Java. Adds promo_score,
+    promo_label, language, disclosure and promo_reason to every row; TARGET must not exist.
+
+    \b
+    Examples:
+      promo spark-score posts.parquet scored.parquet --master "local[2]"
+      promo spark-score s3://lake/posts/ s3://lake/scored/ --id-column post_id
+      spark-submit --master yarn $(which promo) spark-score in/ out/
+    """
+    from classifier.spark import score_files
+
+    try:
+        rows = score_files(
+            source,
+            target,
+            text_col=text_column,
+            id_col=id_column,
+            model=model,
+            input_format=input_format,
+            output_format=output_format,
+            master=master,
+            partitions=partitions,
+            batch_size=batch_size,
+            prior=prior,
+        )
+    except ClassifierError as error:
+        _fail(error)
+    except Exception as error:  # Spark reports bad paths and formats as its own exceptions
+        if type(error).__name__ in ("AnalysisException", "IllegalArgumentException"):
+            _fail(ClassifierError(str(error).splitlines()[0]))
+        raise
+    logger.info("scored %d rows into %s", rows, target)

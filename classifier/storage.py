@@ -174,6 +174,11 @@ def _refuse(path: Path, why: str) -> ClassifierError:
     return ClassifierError(f"{path}: {why}")
 
 
+def load_model_bytes(data: bytes, name: str = "<model>") -> tuple[Model, dict[str, Any]]:
+    """Load a model from the bytes of a model file (as shipped to Spark executors); see :func:`load_model`."""
+    return _load(io.BytesIO(data), Path(name), data[:4])
+
+
 def load_model(path: Path) -> tuple[Model, dict[str, Any]]:
     """Load a model saved by :func:`save_model`; never unpickles, never writes.
 
@@ -193,15 +198,20 @@ def load_model(path: Path) -> tuple[Model, dict[str, Any]]:
         raise _refuse(path, f"no model there; train one with `promo train DATA --out {path}`")
     try:
         with path.open("rb") as stream:
-            head = stream.read(4)
+            return _load(stream, path, stream.read(4))
     except OSError as error:
         raise _refuse(path, f"cannot read ({error.strerror})") from None
+
+
+def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, dict[str, Any]]:
+    """Check and read a model from an open binary stream (``head``: its first four bytes)."""
     if head[:1] == b"\x80" or head[:2] in (b"}q", b"]q"):
         raise _refuse(path, f"a pickle, not a model file of this package; {_PICKLE_HINT}")
     if head != b"PK\x03\x04":
         raise _refuse(path, f"not a model file of this package (an .npz archive is expected); {_PICKLE_HINT}")
     try:
-        with path.open("rb") as stream, np.load(stream, allow_pickle=False) as stored:
+        stream.seek(0)
+        with np.load(stream, allow_pickle=False) as stored:
             names = set(stored.files)
             missing = [name for name in ("card", *_ARRAYS) if name not in names]
             if missing:
