@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -455,3 +456,57 @@ def spark_score(
             _fail(ClassifierError(str(error).splitlines()[0]))
         raise
     logger.info("scored %d rows into %s", rows, target)
+
+
+@main.command()
+@_model_option
+@_prior_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Server processes.")
+@click.option(
+    "--labels",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="JSON-lines file the review page's corrections are appended to "
+    "(default: $PROMO_LABELS, else ~/.local/share/promo-he/labels.jsonl).",
+)
+def serve(
+    model: Path | None, prior: float | None, host: str, port: int, workers: int, labels: Path | None
+) -> None:
+    """Serve the scoring API and the review page over HTTP (needs the serve extra).
+
+    POST /v1/score, POST /v1/corrections, GET /healthz, GET /v1/model, GET /docs, and the
+    review page at /.
+
+    \b
+    Examples:
+      promo serve
+      promo serve --port 9000 --labels reviews/labels.jsonl
+      promo serve --host 0.0.0.0 --workers 2 --model models/mine.npz
+    """
+    try:
+        import uvicorn
+    except ImportError:
+        _fail(ClassifierError('the service needs FastAPI and uvicorn: pip install "promo-he[serve]"'))
+    from classifier.predictor import Predictor
+    from classifier.service import LABELS_VARIABLE, create_app, default_labels_path
+
+    try:
+        predictor = Predictor.load(model, prior=prior)
+    except ClassifierError as error:
+        _fail(error)
+    target = labels or default_labels_path()
+    logger.info("corrections go to %s", target)
+    if workers == 1:
+        uvicorn.run(create_app(predictor, target), host=host, port=port, log_level="warning")
+        return
+    # several processes each build the app from the environment (uvicorn imports it by name)
+    os.environ[LABELS_VARIABLE] = str(target)
+    if model is not None:
+        os.environ["PROMO_SERVE_MODEL"] = str(model)
+    if prior is not None:
+        os.environ["PROMO_SERVE_PRIOR"] = str(prior)
+    uvicorn.run(
+        "classifier.service:app_from_environment", factory=True, host=host, port=port, workers=workers,
+        log_level="warning",
+    )
