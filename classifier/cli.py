@@ -123,6 +123,20 @@ def main(verbose: int, quiet: bool) -> None:
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the folds and the classifier.")
 @click.option("--force", is_flag=True, help="Replace --out even when it is not a model of this package.")
+@click.option(
+    "--add",
+    "added",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Your own labelled posts (e.g. the review page's labels.jsonl) to learn besides the bundled corpus.",
+)
+@click.option(
+    "--weight",
+    type=click.FloatRange(0, min_open=True),
+    default=3.0,
+    show_default=True,
+    help="How much each --add post counts against one corpus post.",
+)
 def train(
     data: tuple[Path, ...],
     out: Path | None,
@@ -132,6 +146,8 @@ def train(
     calibration: str,
     seed: int,
     force: bool,
+    added: tuple[Path, ...],
+    weight: float,
 ) -> None:
     """Learn a model from labelled posts (CSV, TSV or JSONL).
 
@@ -144,6 +160,7 @@ def train(
       promo train my-posts.csv --out models/mine.npz
       promo train a.jsonl b.tsv --text-column body --label-column is_ad --out m.npz
       promo train my-posts.csv --target-precision 0.95 --out strict.npz
+      promo train --add labels.jsonl --weight 3 --out models/corrected.npz
     """
     from classifier.dataset import read_labelled
     from classifier.default_model import train_default_model
@@ -153,6 +170,8 @@ def train(
 
     if data and out is None:
         raise click.UsageError("pass --out PATH to say where the model trained on DATA goes")
+    if added and (data or out is None):
+        raise click.UsageError("--add learns besides the bundled corpus: pass --out PATH and no DATA")
     destination = out or default_model_path()
     if out is not None and out.suffix != ".npz":
         raise click.UsageError(f"--out {out}: a model file ends in .npz")
@@ -181,6 +200,16 @@ def train(
                 counts["organic"],
             )
             model = train_model(posts, config)
+        elif added:
+            from classifier.corpus import load_corpus
+            from classifier.training import check_added
+
+            extra = read_labelled(list(added), text_column, label_column)
+            for line in extra.skipped_summary():
+                logger.warning(line)
+            check_added(extra)
+            logger.info("training on the bundled corpus's training split and %d posts of yours (weight %g)", len(extra), weight)
+            model = train_model(load_corpus("train").plus(extra, weight), config)
         else:
             logger.info("training the default model on the bundled corpus's training split")
             model = train_default_model(config)

@@ -48,6 +48,8 @@ class LabelledPosts:
         every skipped row.
     sha256 : str
         Hash of the input files' bytes, in order.
+    weights : list of float or None
+        How much each post counts in training (None: all count once).
     """
 
     texts: list[str] = field(default_factory=list)
@@ -56,6 +58,7 @@ class LabelledPosts:
     sources: list[str] = field(default_factory=list)
     skipped: dict[str, list[str]] = field(default_factory=dict)
     sha256: str = ""
+    weights: list[float] | None = None
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -74,6 +77,21 @@ class LabelledPosts:
             sources=[self.sources[i] for i in pick],
             skipped={},
             sha256=self.sha256,
+            weights=None if self.weights is None else [self.weights[i] for i in pick],
+        )
+
+    def plus(self, other: LabelledPosts, weight: float = 1.0) -> LabelledPosts:
+        """These posts and ``other``'s, each of ``other``'s counting ``weight`` times in training."""
+        mine = self.weights or [1.0] * len(self)
+        names = set(self.columns) & set(other.columns)
+        return LabelledPosts(
+            texts=self.texts + other.texts,
+            labels=self.labels + other.labels,
+            columns={name: self.columns[name] + other.columns[name] for name in names},
+            sources=self.sources + other.sources,
+            skipped={**self.skipped, **other.skipped},
+            sha256=hashlib.sha256(f"{self.sha256}+{other.sha256}x{weight}".encode()).hexdigest(),
+            weights=mine + [weight] * len(other),
         )
 
     def skipped_summary(self) -> list[str]:

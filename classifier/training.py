@@ -32,6 +32,8 @@ from classifier.storage import save_model
 
 logger = logging.getLogger(__name__)
 MIN_PER_LABEL = 10
+#: The fewest posts of your own that ``promo train --add`` learns from: fewer cannot be told from noise.
+MIN_ADDED = 10
 CALIBRATIONS = ("none", "sigmoid", "isotonic")
 
 
@@ -61,6 +63,24 @@ class TrainedModel:
     def save(self, path: Path) -> None:
         """Write the model and its cards atomically (see :func:`classifier.storage.save_model`)."""
         save_model(self.model, self.card, Path(path))
+
+
+def check_added(posts: LabelledPosts) -> None:
+    """Refuse too few posts of the user's own to learn from (:data:`MIN_ADDED`).
+
+    Examples
+    --------
+    >>> check_added(LabelledPosts(texts=["א"] * 3, labels=[0] * 3))
+    Traceback (most recent call last):
+    ...
+    classifier.errors.ClassifierError: only 3 posts of yours (0 promotional, 3 organic); at least 10 are needed to learn from them
+    """
+    counts = posts.counts()
+    if len(posts) < MIN_ADDED:
+        raise ClassifierError(
+            f"only {len(posts)} posts of yours ({counts['promotional']} promotional, {counts['organic']} organic); "
+            f"at least {MIN_ADDED} are needed to learn from them"
+        )
 
 
 def _check_trainable(posts: LabelledPosts, config: TrainConfig) -> None:
@@ -150,7 +170,7 @@ def _linear_of(settings: Any, idf: np.ndarray, classifier: LogisticRegression) -
 
 
 def _out_of_fold(
-    texts: list[str], y: np.ndarray, config: TrainConfig, folds: StratifiedKFold
+    texts: list[str], y: np.ndarray, config: TrainConfig, folds: StratifiedKFold, weights: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold log-odds of every text and of its best passage (NaN for one-passage texts).
 
@@ -167,7 +187,8 @@ def _out_of_fold(
         df = document_frequency(batch, fit_rows, settings.width)
         idf = idf_of(df, len(fit_rows), config.min_df)
         classifier = clone(pipeline.named_steps["classifier"])
-        classifier.fit(batch_matrix(subset_batch(batch, fit_rows), idf, settings), y[fit_rows])
+        matrix = batch_matrix(subset_batch(batch, fit_rows), idf, settings)
+        classifier.fit(matrix, y[fit_rows], sample_weight=weights[fit_rows])
         linear = _linear_of(settings, idf, classifier)
         whole[test_rows], best[test_rows] = linear.decide(subset_batch(batch, test_rows))
     return whole, best
@@ -233,7 +254,8 @@ def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedMod
     folds = StratifiedKFold(n_splits=config.cv_folds, shuffle=True, random_state=config.seed)
 
     logger.info("cross-validating on %d posts (%d folds)", len(texts), config.cv_folds)
-    whole, best = _out_of_fold(texts, y, config, folds)
+    weights = np.asarray(posts.weights if posts.weights is not None else np.ones(len(texts)), dtype=float)
+    whole, best = _out_of_fold(texts, y, config, folds, weights)
     aggregation, by_rule = _choose_aggregation(whole, best, y, config)
     decision = aggregate(whole, best, aggregation)
     methods = CALIBRATIONS if config.calibration == "auto" else (config.calibration,)
@@ -265,7 +287,7 @@ def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedMod
         threshold,
         len(texts),
     )
-    pipeline = build_pipeline(config).fit(texts, y)
+    pipeline = build_pipeline(config).fit(texts, y, classifier__sample_weight=weights)
     model = Model(
         linear=export_linear(pipeline),
         calibration=_fit_calibration(decision, y, chosen),
@@ -301,6 +323,7 @@ def _card(
             "files": sorted({source.rsplit(":", 1)[0] for source in posts.sources}),
             "sha256": posts.sha256,
             "rows": posts.counts(),
+            "weighted": None if posts.weights is None else sorted(set(posts.weights)),
             "skipped": {reason: len(where) for reason, where in posts.skipped.items()},
         },
         "config": config.to_dict(),
