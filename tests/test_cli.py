@@ -199,3 +199,33 @@ def test_cli_score_lines_of_an_empty_input_is_an_error(runner: CliRunner, model_
     result = runner.invoke(main, ["score", "-", "--lines", "--model", str(model_file)], input="\n  \n")
     assert result.exit_code == 1
     assert "error: <stdin>: empty; nothing to score" in result.stderr
+
+
+def test_cli_train_add_learns_the_users_posts_and_refuses_too_few(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from classifier import corpus
+    from tests.conftest import ORGANIC, PROMOTIONAL
+
+    bundled = tmp_path / "posts.csv"
+    with bundled.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["id", "text", "label", "kind", "domain", "platform"])
+        for i, text in enumerate(PROMOTIONAL + ORGANIC):
+            writer.writerow([i, text, 1 if i < len(PROMOTIONAL) else 0, "k", f"d{i % 2}", "facebook"])
+    monkeypatch.setattr(corpus, "bundled_corpus_path", lambda: bundled)
+    labels = tmp_path / "labels.jsonl"
+    few = [{"text": f"כתבה על השקת אפליקציה חדשה {i}", "label": "organic"} for i in range(4)]
+    labels.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in few), encoding="utf-8")
+    out = tmp_path / "corrected.npz"
+    result = runner.invoke(main, ["train", "--add", str(labels), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "only 4 posts of yours (0 promotional, 4 organic); at least 10 are needed" in result.stderr
+    many = [{"text": f"כתבה על השקת אפליקציה חדשה מספר {i} בתל אביב", "label": "organic"} for i in range(12)]
+    labels.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in many), encoding="utf-8")
+    result = runner.invoke(main, ["train", "--add", str(labels), "--weight", "2", "--out", str(out), "--seed", "1"])
+    assert result.exit_code == 0, result.stderr
+    card = json.loads(card_path(out).read_text(encoding="utf-8"))
+    assert card["training_data"]["rows"]["organic"] > 12 and card["training_data"]["weighted"] == [1.0, 2.0]
+    result = runner.invoke(main, ["train", "--add", str(labels)])
+    assert result.exit_code == 2 and "pass --out PATH and no DATA" in result.stderr
