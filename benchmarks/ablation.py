@@ -42,10 +42,13 @@ def main() -> None:
     real = RealSets()
     texts = real.texts()
     lines = [
-        f"Measured {date.today()} on the corpus's training split ({len(train_posts):,} posts) and held-out split "
-        f"({len(heldout):,}); real sets as in benchmarks/real_sets.py. Command: `python benchmarks/ablation.py`.",
+        f"Measured {date.today()} on the corpus's training split ({len(train_posts):,} posts) "
+        "and held-out split "
+        f"({len(heldout):,}); real sets as in benchmarks/real_sets.py. "
+        "Command: `python benchmarks/ablation.py`.",
         "",
-        "| variant | held-out macro-F1 | held-out ROC-AUC | real web macro-F1 (text) | real web ROC-AUC (text) "
+        "| variant | held-out macro-F1 | held-out ROC-AUC | real web macro-F1 (text) "
+        "| real web ROC-AUC (text) "
         "| real web ROC-AUC (all) | real social flagged | FB flagged |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -64,7 +67,8 @@ def main() -> None:
         lines.append(
             f"| {name} | {cell(figures['macro_f1'])} | {cell(figures['roc_auc'])} "
             f"| {cell(m.get('web_text_evidence', {}).get('macro_f1'))} "
-            f"| {cell(m.get('web_text_evidence', {}).get('roc_auc'))} | {cell(m.get('web', {}).get('roc_auc'))} "
+            f"| {cell(m.get('web_text_evidence', {}).get('roc_auc'))} "
+            f"| {cell(m.get('web', {}).get('roc_auc'))} "
             f"| {cell(m.get('social', {}).get('false_positive_rate'), '.1%')} "
             f"| {cell(m.get('fb', {}).get('false_positive_rate'), '.1%')} |"
         )

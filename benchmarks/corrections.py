@@ -62,7 +62,9 @@ def main() -> None:
         model = train(base.plus(learn, args.weight), TrainConfig())
         test = fold_of == fold
         predictor = Predictor(model.model, model.card)
-        now_right[test] = _right(predictor, [t for t, k in zip(corrections.texts, test, strict=True) if k], labels[test])
+        now_right[test] = _right(
+            predictor, [t for t, k in zip(corrections.texts, test, strict=True) if k], labels[test]
+        )
     full = train(base.plus(corrections, args.weight), TrainConfig())
     new = Predictor(full.model, full.card)
 
@@ -80,7 +82,8 @@ def main() -> None:
         "| measure | value |",
         "|---|---:|",
         f"| corrections the default model gets wrong | {wrong_before} of {len(corrections)} |",
-        f"| of those, right after learning from the other four fifths (5-fold CV) | {fixed} of {wrong_before} "
+        "| of those, right after learning from the other four fifths (5-fold CV) "
+        f"| {fixed} of {wrong_before} "
         f"({fixed / max(wrong_before, 1):.0%}) |",
         f"| all corrections right under the same CV | {int(now_right.sum())} of {len(corrections)} |",
         f"| held-out macro-F1, default model | {heldout_f1(old):.3f} |",

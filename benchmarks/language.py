@@ -60,15 +60,27 @@ def other_texts() -> dict[str, list[str]]:
     english = english[:2000]
     letters = "abcdefghijklmnopqrstuvwxyz"
     gibberish = [
-        " ".join("".join(rng.choice(letters) for _ in range(rng.randint(2, 9))) for _ in range(rng.randint(3, 40)))
+        " ".join(
+            "".join(rng.choice(letters) for _ in range(rng.randint(2, 9))) for _ in range(rng.randint(3, 40))
+        )
         for _ in range(1000)
     ]
     binary = []
     for i in range(1000):
         data = bytes(rng.randrange(256) for _ in range(rng.randint(20, 400)))
-        binary.append(data.decode("cp1252", errors="replace") if i % 2 else data.decode("utf-8", errors="replace"))
-    symbols = ["".join(rng.choice("🔥😍👉✨!?.,:;-_/*#@$%&()[]0123456789 ") for _ in range(rng.randint(1, 30))) for _ in range(500)]
-    return {"English paragraphs": english, "Latin gibberish": gibberish, "binary read as text": binary, "symbols and emoji": symbols}
+        binary.append(
+            data.decode("cp1252", errors="replace") if i % 2 else data.decode("utf-8", errors="replace")
+        )
+    symbols = [
+        "".join(rng.choice("🔥😍👉✨!?.,:;-_/*#@$%&()[]0123456789 ") for _ in range(rng.randint(1, 30)))
+        for _ in range(500)
+    ]
+    return {
+        "English paragraphs": english,
+        "Latin gibberish": gibberish,
+        "binary read as text": binary,
+        "symbols and emoji": symbols,
+    }
 
 
 def share(text: str) -> tuple[float, int]:
@@ -79,8 +91,10 @@ def share(text: str) -> tuple[float, int]:
 def main() -> None:
     hebrew, other = hebrew_texts(), other_texts()
     lines = [
-        f"Measured {date.today()}. Command: `python benchmarks/language.py`. A text is judged Hebrew when at least "
-        f"a share S of its letters (outside links, e-mail addresses and @mentions) are Hebrew and it has at least "
+        f"Measured {date.today()}. Command: `python benchmarks/language.py`. "
+        "A text is judged Hebrew when at least "
+        "a share S of its letters (outside links, e-mail addresses and @mentions) are Hebrew "
+        "and it has at least "
         f"{MIN_HEBREW_LETTERS} Hebrew letters; the package uses S = {MIN_HEBREW_SHARE}.",
         "",
         "| texts | n | " + " | ".join(f"wrong at S={s}" for s in SHARES) + " |",

@@ -56,8 +56,10 @@ def main() -> None:
     judged = ~np.isnan(predictor.score_many(texts))
     threshold = predictor.threshold
     lines = [
-        f"Measured {date.today()}: the default model (trained share {trained:.3f}, threshold {threshold:.3f}) on "
-        f"{len(texts):,} real texts ({int(labels.sum())} promotional), split in halves A ({int(half.sum()):,}) and "
+        f"Measured {date.today()}: the default model (trained share {trained:.3f}, "
+        f"threshold {threshold:.3f}) on "
+        f"{len(texts):,} real texts ({int(labels.sum())} promotional), "
+        f"split in halves A ({int(half.sum()):,}) and "
         f"B ({int((~half).sum()):,}). Command: `python benchmarks/prior.py`.",
         "",
         "| prior | macro-F1, half A (chooses) | macro-F1, half B | web macro-F1 (text shows purpose) "

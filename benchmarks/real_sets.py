@@ -50,7 +50,10 @@ Scorer = Callable[[Sequence[str]], np.ndarray]
 
 def _rows(path: Path) -> list[dict[str, str]] | None:
     if not path.is_file():
-        print(f"{path} not found; its figures are skipped (real text is measured only where present)", file=sys.stderr)
+        print(
+            f"{path} not found; its figures are skipped (real text is measured only where present)",
+            file=sys.stderr,
+        )
         return None
     with path.open(encoding="utf-8", newline="") as stream:
         return [row for row in csv.DictReader(stream) if (row.get("text") or "").strip()]
@@ -153,7 +156,10 @@ def markdown(named: list[tuple[str, dict[str, Any]]]) -> str:
         ("web, all pages: ROC-AUC", lambda m: f(m.get("web", {}).get("roc_auc"))),
         ("web: recall of promotional pages", lambda m: f(m.get("web", {}).get("recall"), True)),
         ("web: organic pages flagged", lambda m: f(m.get("web", {}).get("false_positive_rate"), True)),
-        ("real organic social text flagged (all genres)", lambda m: f(m.get("social", {}).get("false_positive_rate"), True)),
+        (
+            "real organic social text flagged (all genres)",
+            lambda m: f(m.get("social", {}).get("false_positive_rate"), True),
+        ),
     ]
     genres = sorted({g for _, m in named for g in m.get("social_genres", {})})
     for genre in genres:
@@ -194,14 +200,20 @@ def measure_previous(revision: str, sets: RealSets) -> dict[str, Any]:
     """Figures of the default model of a former revision, built and run by that revision's own code."""
     with tempfile.TemporaryDirectory() as folder:
         tree = Path(folder) / "tree"
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), revision], check=True)
+        subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), revision], check=True
+        )
         try:
             texts = Path(folder) / "texts.json"
             texts.write_text(json.dumps(sets.texts(), ensure_ascii=False), encoding="utf-8")
             env = {**os.environ, "PYTHONPATH": str(tree)}
             env.pop("PROMO_MODEL_DIR", None)
             done = subprocess.run(
-                [sys.executable, "-c", _PREVIOUS, str(texts)], cwd=tree, env=env, capture_output=True, text=True
+                [sys.executable, "-c", _PREVIOUS, str(texts)],
+                cwd=tree,
+                env=env,
+                capture_output=True,
+                text=True,
             )
             if done.returncode:
                 raise SystemExit(done.stderr)
@@ -215,7 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, help="our model file (default: the default model)")
     parser.add_argument("--prior", type=float, help="share of promotional posts to adjust to")
-    parser.add_argument("--previous", metavar="REV", help="also measure the default model of this git revision")
+    parser.add_argument(
+        "--previous", metavar="REV", help="also measure the default model of this git revision"
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     sets = RealSets()

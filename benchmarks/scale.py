@@ -39,7 +39,7 @@ def _posts(n: int, path: Path) -> str:
     if FB.is_file():
         with FB.open(encoding="utf-8", newline="") as stream:
             comments = [" ".join(r["text"].split()) for r in csv.DictReader(stream) if r["text"].strip()]
-    mixed = [t for pair in zip(corpus, comments) for t in pair] + corpus[len(comments) :]
+    mixed = [t for pair in zip(corpus, comments, strict=False) for t in pair] + corpus[len(comments) :]
     with path.open("w", encoding="utf-8") as stream:
         for i in range(n):
             stream.write(mixed[i % len(mixed)] + "\n")
@@ -69,7 +69,9 @@ def _run(path: Path, jobs: int, n: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Stream a large input through promo score.")
     parser.add_argument("--posts", type=int, default=1_000_000)
-    parser.add_argument("--no-write", action="store_true", help="print only; leave benchmarks/README.md alone")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only; leave benchmarks/README.md alone"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "posts.txt"
@@ -86,7 +88,8 @@ def main() -> None:
     ]
     for jobs, r in results.items():
         lines.append(
-            f"| {jobs} | {r['rate']:,.0f} | {r['seconds']:,.0f} s | {r['first']:.2f} s | {r['peak_mib']:,.0f} MiB |"
+            f"| {jobs} | {r['rate']:,.0f} | {r['seconds']:,.0f} s | {r['first']:.2f} s "
+            f"| {r['peak_mib']:,.0f} MiB |"
         )
     text = "\n".join(lines)
     print(text)

@@ -69,7 +69,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--no-write", action="store_true", help="print only; leave benchmarks/README.md alone")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only; leave benchmarks/README.md alone"
+    )
     args = parser.parse_args()
     from classifier.corpus import load_corpus
 
@@ -88,7 +90,10 @@ def main() -> None:
                 except httpx.HTTPError:
                     time.sleep(0.1)
             single = [{"text": texts[i % len(texts)]} for i in range(args.requests)]
-            batch = [{"texts": [texts[(i * 100 + j) % len(texts)] for j in range(100)]} for i in range(args.requests)]
+            batch = [
+                {"texts": [texts[(i * 100 + j) % len(texts)] for j in range(100)]}
+                for i in range(args.requests)
+            ]
             _load(f"{url}/v1/score", single[:100], args.clients)  # warm up
             results = {
                 "one post": (*_load(f"{url}/v1/score", single, args.clients), 1),
@@ -100,7 +105,8 @@ def main() -> None:
     lines = [
         f"Measured {date.today()} on {os.cpu_count()} cores (the clients share them with the service): "
         f"{args.requests:,} requests of each kind from {args.clients} concurrent clients on 127.0.0.1, "
-        f"`promo serve --workers {args.workers}`. Command: `python benchmarks/serve.py --requests {args.requests} "
+        f"`promo serve --workers {args.workers}`. "
+        f"Command: `python benchmarks/serve.py --requests {args.requests} "
         f"--clients {args.clients} --workers {args.workers}`.",
         "",
         "| request | requests/s | posts/s | p50 | p95 | p99 | errors |",
@@ -110,7 +116,8 @@ def main() -> None:
         p50, p95, p99 = np.percentile(latency * 1000, [50, 95, 99])
         rate = len(latency) / seconds
         lines.append(
-            f"| {name} | {rate:,.0f} | {rate * size:,.0f} | {p50:.1f} ms | {p95:.1f} ms | {p99:.1f} ms | {errors} |"
+            f"| {name} | {rate:,.0f} | {rate * size:,.0f} | {p50:.1f} ms | {p95:.1f} ms "
+            f"| {p99:.1f} ms | {errors} |"
         )
     text = "\n".join(lines)
     print(text)

@@ -35,7 +35,9 @@ print(rows, time.perf_counter() - start)
 def main() -> None:
     parser = argparse.ArgumentParser(description="Spark scoring speed on this machine.")
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--no-write", action="store_true", help="print only; leave benchmarks/README.md alone")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only; leave benchmarks/README.md alone"
+    )
     args = parser.parse_args()
     import pyarrow as pa
     import pyarrow.parquet as parquet
@@ -52,12 +54,23 @@ def main() -> None:
         for master in ("local[1]", "local[2]"):
             out = subprocess.run(
                 [sys.executable, "-c", _RUN, str(source), str(folder / f"out-{master[6]}"), master],
-                capture_output=True, text=True, check=True,
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout.split()
             results[master] = (int(out[-2]), float(out[-1]))
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "classifier", "-q", "score", str(source), "-o", str(folder / "plain.parquet")],
+            [
+                sys.executable,
+                "-m",
+                "classifier",
+                "-q",
+                "score",
+                str(source),
+                "-o",
+                str(folder / "plain.parquet"),
+            ],
             check=True,
         )
         plain = time.perf_counter() - start
@@ -73,7 +86,8 @@ def main() -> None:
         f"| `promo score FILE.parquet -o out.parquet` (one process, no Spark) | {args.rows / plain:,.0f} "
         f"| {plain:,.0f} s |",
         "",
-        f"Two cores against one: {rate['local[2]'] / rate['local[1]']:.2f}x; Spark with two cores against plain "
+        f"Two cores against one: {rate['local[2]'] / rate['local[1]']:.2f}x; "
+        "Spark with two cores against plain "
         f"`promo score`: {rate['local[2]'] / (args.rows / plain):.2f}x.",
     ]
     text = "\n".join(lines)

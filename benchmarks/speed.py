@@ -121,7 +121,7 @@ def _texts(n: int) -> tuple[list[str], str]:
             comments = [row["text"] for row in csv.DictReader(stream) if row["text"].strip()]
     else:
         print(f"{FB} not found: timing corpus posts only", file=sys.stderr)
-    mixed = [text for pair in zip(corpus, comments) for text in pair] + corpus[len(comments) :]
+    mixed = [text for pair in zip(corpus, comments, strict=False) for text in pair] + corpus[len(comments) :]
     texts = [mixed[i % len(mixed)] for i in range(n)]
     words = sum(len(t.split()) for t in texts) / n
     what = "corpus posts and real Facebook comments, interleaved" if comments else "corpus posts"
@@ -169,7 +169,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Speed, memory and start-up against fastText.")
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--no-write", action="store_true", help="print only; leave benchmarks/README.md alone")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only; leave benchmarks/README.md alone"
+    )
     args = parser.parse_args()
 
     from classifier import Predictor

@@ -55,7 +55,8 @@ def render_markdown(card: dict[str, Any]) -> str:
         "",
         "## Intended use",
         "",
-        "Scores how promotional a Hebrew post, web page or article is, from 0 (organic) to 1 (promotional), for "
+        "Scores how promotional a Hebrew post, web page or article is, from 0 (organic) to 1 "
+        "(promotional), for "
         "trust-and-safety teams, researchers, regulators and marketing analysts who measure, filter or "
         "label promotional content. Use the score to rank and triage posts for review and to measure "
         "the share of promotional content; do not use it as the sole basis of a legal or disciplinary "

@@ -12,7 +12,27 @@ from collections.abc import Sequence
 import numpy as np
 
 #: Code points of white space, as ``str.split()`` sees it.
-WHITESPACE = (9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 133, 160, 5760, *range(8192, 8203), 8232, 8233, 8239, 8287, 12288)
+WHITESPACE = (
+    9,
+    10,
+    11,
+    12,
+    13,
+    28,
+    29,
+    30,
+    31,
+    32,
+    133,
+    160,
+    5760,
+    *range(8192, 8203),
+    8232,
+    8233,
+    8239,
+    8287,
+    12288,
+)
 #: The first and last Hebrew letter (א .. ת).
 HEBREW_FIRST, HEBREW_LAST = 0x5D0, 0x5EA
 

@@ -15,11 +15,10 @@ import click
 from classifier._version import __version__
 from classifier.config import TrainConfig
 from classifier.errors import ClassifierError
-from classifier.inputs import InputProblem
-from classifier.inputs import MAX_POST_CHARS
+from classifier.inputs import MAX_POST_CHARS, InputProblem
 from classifier.output import FORMATS, ScoredPost, format_results, printable
-from classifier.tables import table_format
 from classifier.storage import card_path
+from classifier.tables import table_format
 
 logger = logging.getLogger("classifier")
 
@@ -208,7 +207,11 @@ def train(
             for line in extra.skipped_summary():
                 logger.warning(line)
             check_added(extra)
-            logger.info("training on the bundled corpus's training split and %d posts of yours (weight %g)", len(extra), weight)
+            logger.info(
+                "training on the bundled corpus's training split and %d posts of yours (weight %g)",
+                len(extra),
+                weight,
+            )
             model = train_model(load_corpus("train").plus(extra, weight), config)
         else:
             logger.info("training the default model on the bundled corpus's training split")
@@ -235,10 +238,13 @@ def train(
 @_threshold_option
 @click.option("--lines", is_flag=True, help="Score each non-empty line of text inputs as its own post.")
 @click.option(
-    "--encoding", help="Encoding of the inputs (e.g. cp1255, utf-16); default: detect UTF-8, UTF-16, Windows-1255."
+    "--encoding",
+    help="Encoding of the inputs (e.g. cp1255, utf-16); default: detect UTF-8, UTF-16, Windows-1255.",
 )
 @click.option("--text-column", default="text", show_default=True, help="Column of tables holding the post.")
-@click.option("--id-column", help="Column of tables holding the id; default: id when present, else the row number.")
+@click.option(
+    "--id-column", help="Column of tables holding the id; default: id when present, else the row number."
+)
 @click.option("--keep", multiple=True, help="Another column of tables to copy to the output (repeatable).")
 @click.option(
     "--input-format",
@@ -338,7 +344,11 @@ def score(
             if item.score is None:
                 logger.warning("%s: %s; not scored", printable(item.source), item.extras.get("reason"))
             if item.extras.get("truncated"):
-                logger.warning("%s: longer than %d characters; scored on its start", printable(item.source), MAX_POST_CHARS)
+                logger.warning(
+                    "%s: longer than %d characters; scored on its start",
+                    printable(item.source),
+                    MAX_POST_CHARS,
+                )
             yield item
 
     try:
@@ -430,7 +440,10 @@ def evaluate(
 @_model_option
 @_prior_option
 @click.option(
-    "--input-format", default="parquet", show_default=True, help="Any format Spark reads (parquet, csv, json, orc...)."
+    "--input-format",
+    default="parquet",
+    show_default=True,
+    help="Any format Spark reads (parquet, csv, json, orc...).",
 )
 @click.option("--output-format", default="parquet", show_default=True, help="Any format Spark writes.")
 @click.option("--master", help="Spark master, e.g. local[2] (default: the one spark-submit gives).")
@@ -536,6 +549,10 @@ def serve(
     if prior is not None:
         os.environ["PROMO_SERVE_PRIOR"] = str(prior)
     uvicorn.run(
-        "classifier.service:app_from_environment", factory=True, host=host, port=port, workers=workers,
+        "classifier.service:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
         log_level="warning",
     )

@@ -51,6 +51,8 @@ _SALTS = {
 }
 _BIGRAM_Q = np.uint64(0x94D049BB133111EB)
 _PREFIX_LETTERS = np.array([ord(c) for c in "והבכלמש"], dtype=np.uint32)
+
+
 @dataclass(frozen=True)
 class FeatureSettings:
     """How the engine turns text into features; stored in every model's card.
@@ -374,7 +376,13 @@ def extract(
             else:
                 ok &= spaces[b - 1] == spaces[a + 1]
             a, b = a[ok], b[ok]
-            emit("char", post_of[a], _mix(hash_of(a, b) + np.uint64(size), _SALTS["char"], bits) + (1 << bits), a, b)
+            emit(
+                "char",
+                post_of[a],
+                _mix(hash_of(a, b) + np.uint64(size), _SALTS["char"], bits) + (1 << bits),
+                a,
+                b,
+            )
 
     low, high = settings.word_ngrams
     if high or settings.cues:
@@ -421,7 +429,11 @@ def extract(
             same = token_post[1:] == token_post[:-1]
             pair = _pair(token_hash[:-1][same], token_hash[1:][same])
             emit(
-                "word", token_post[:-1][same], _mix(pair, _SALTS["bigram"], bits), token_a[:-1][same], token_b[1:][same]
+                "word",
+                token_post[:-1][same],
+                _mix(pair, _SALTS["bigram"], bits),
+                token_a[:-1][same],
+                token_b[1:][same],
             )
 
     cue_counts = np.zeros((n, len(CUE_NAMES) if settings.cues else 0), dtype=np.float64)
@@ -479,7 +491,7 @@ def extract(
         cues = np.concatenate(hit_cue)
         ends = np.concatenate(hit_end)
         if len(tokens):
-            key, first = np.unique(tokens * len(CUE_NAMES) + cues, return_index=True)
+            _, first = np.unique(tokens * len(CUE_NAMES) + cues, return_index=True)
             tokens, cues, ends = tokens[first], cues[first], ends[first]
             counts = np.bincount(token_post[tokens] * len(CUE_NAMES) + cues, minlength=n * len(CUE_NAMES))
             cue_counts = counts[: n * len(CUE_NAMES)].reshape(n, len(CUE_NAMES)).astype(np.float64)
@@ -576,7 +588,9 @@ class LinearModel:
     def decisions(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """The log-odds of each whole text, and of its most promotional passage (NaN when judged whole)."""
         if len(texts) > SCORING_BATCH:  # small batches keep the arrays in the processor's caches
-            parts = [self.decisions(texts[i : i + SCORING_BATCH]) for i in range(0, len(texts), SCORING_BATCH)]
+            parts = [
+                self.decisions(texts[i : i + SCORING_BATCH]) for i in range(0, len(texts), SCORING_BATCH)
+            ]
             return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
         if not len(texts):
             return np.zeros(0), np.zeros(0)

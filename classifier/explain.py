@@ -224,11 +224,11 @@ def explain(model: Model, text: str, prior: float | None = None) -> Explanation:
         values = np.log1p(batch.cue_counts[pieces].sum(axis=0))
         for k, matches in enumerate(batch.cue_spans):
             weight = float(linear.cue_coef[k] * values[k])
-            mine = [(p, a, b) for p, a, b in matches if p in placers]
-            if not mine or not weight:
+            found = [(p, a, b) for p, a, b in matches if p in placers]
+            if not found or not weight:
                 continue
-            spans = sorted({s for p, a, b in mine for s in _item_of(joined, units, a, b, placers[p])[2]})
-            add((CUE_NAMES[k], "cue", tuple(spans)), weight)
+            places = sorted({s for p, a, b in found for s in _item_of(joined, units, a, b, placers[p])[2]})
+            add((CUE_NAMES[k], "cue", tuple(places)), weight)
 
     contributions = tuple(
         sorted(
@@ -240,7 +240,11 @@ def explain(model: Model, text: str, prior: float | None = None) -> Explanation:
     score = float(model.probability(np.array([log_odds]), prior)[0])
     passage = None if chosen is None else batch.layout[0][chosen]
     return Explanation(
-        score=score, log_odds=log_odds, intercept=linear.intercept, contributions=contributions, passage=passage
+        score=score,
+        log_odds=log_odds,
+        intercept=linear.intercept,
+        contributions=contributions,
+        passage=passage,
     )
 
 
@@ -250,7 +254,9 @@ def _deciding_piece(model: Model, batch: Batch, whole: float, best: float) -> in
         return None
     if model.aggregation == "whole_capped" and whole <= best:
         return None
-    alone = replace(batch, owner=np.arange(batch.n), texts=batch.n, layout=[[span] for span in batch.layout[0]])
+    alone = replace(
+        batch, owner=np.arange(batch.n), texts=batch.n, layout=[[span] for span in batch.layout[0]]
+    )
     return int(np.argmax(model.linear.decide(alone)[0]))
 
 

@@ -144,7 +144,9 @@ def _lines_of(source: str, text: Any) -> Iterator[Post | InputProblem]:
         yield InputProblem(source, "empty; nothing to score")
 
 
-def _table_posts_of(path: Path, kind: str, encoding: str | None, options: TableOptions) -> Iterator[Post | InputProblem]:
+def _table_posts_of(
+    path: Path, kind: str, encoding: str | None, options: TableOptions
+) -> Iterator[Post | InputProblem]:
     """One post per row of a table, keeping its id and the asked columns."""
     checked = False
     for number, row in iter_rows(path, kind, encoding):
@@ -160,7 +162,8 @@ def _table_posts_of(path: Path, kind: str, encoding: str | None, options: TableO
             if missing:
                 found = ", ".join(map(str, row)) or "none"
                 raise ClassifierError(
-                    f"{path}: no column {missing[0]!r} (found: {found}); pass --text-column, --id-column or --keep"
+                    f"{path}: no column {missing[0]!r} (found: {found}); "
+                    "pass --text-column, --id-column or --keep"
                 )
             checked = True
         id_column = options.id_column or ("id" if "id" in row else None)

@@ -86,4 +86,6 @@ def detect_languages(texts: Sequence[str]) -> list[Language]:
     hebrew = np.bincount(owner[(codes >= HEBREW_FIRST) & (codes <= HEBREW_LAST)], minlength=n)[:n]
     letters = np.bincount(owner[lookup(LETTER, codes)], minlength=n)[:n]
     surely = (hebrew >= MIN_HEBREW_LETTERS) & (hebrew >= MIN_HEBREW_SHARE * letters)
-    return ["he" if sure else detect_language(text) for sure, text in zip(surely.tolist(), texts, strict=True)]
+    return [
+        "he" if sure else detect_language(text) for sure, text in zip(surely.tolist(), texts, strict=True)
+    ]

@@ -22,7 +22,6 @@ import numpy as np
 
 from classifier.engine import LinearModel
 from classifier.errors import ClassifierError
-from classifier.passages import LONG_TEXT_WORDS
 
 Aggregation = Literal["whole", "max", "whole_capped"]
 #: How a long text's log-odds is built from the whole text and its passages:
@@ -88,7 +87,9 @@ def adjust_for_prior(probability: np.ndarray, trained_share: float, prior: float
     [0.1, 0.5]
     """
     if not 0 < prior < 1:
-        raise ClassifierError(f"prior {prior} is outside (0, 1); give the share of promotional posts, e.g. 0.05")
+        raise ClassifierError(
+            f"prior {prior} is outside (0, 1); give the share of promotional posts, e.g. 0.05"
+        )
     p = np.clip(np.asarray(probability, dtype=np.float64), 0.0, 1.0)
     ratio = (prior / (1 - prior)) / (trained_share / (1 - trained_share))
     return p * ratio / (p * ratio + (1 - p))

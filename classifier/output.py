@@ -167,8 +167,10 @@ def _printable_marked(line: str) -> str:
     from classifier.passages import COLOR_OFF, COLOR_ON
 
     pieces = line.replace(COLOR_ON, "\x00on\x00").replace(COLOR_OFF, "\x00off\x00")
-    return printable(pieces.replace("\x00", "\ufffe")).replace("\ufffeon\ufffe", COLOR_ON).replace(
-        "\ufffeoff\ufffe", COLOR_OFF
+    return (
+        printable(pieces.replace("\x00", "\ufffe"))
+        .replace("\ufffeon\ufffe", COLOR_ON)
+        .replace("\ufffeoff\ufffe", COLOR_OFF)
     )
 
 
@@ -224,8 +226,14 @@ def _write_parquet(results: Iterable[ScoredPost], stream: Any) -> int:
         if not chunk:
             return
         records = [
-            {k: (v if isinstance(v, (str, int, float, bool)) or v is None else json.dumps(v, ensure_ascii=False))
-             for k, v in row.items()}
+            {
+                k: (
+                    v
+                    if isinstance(v, (str, int, float, bool)) or v is None
+                    else json.dumps(v, ensure_ascii=False)
+                )
+                for k, v in row.items()
+            }
             for row in chunk
         ]
         if writer is None:
@@ -233,7 +241,10 @@ def _write_parquet(results: Iterable[ScoredPost], stream: Any) -> int:
             schema = pa.schema([(c, _arrow_type(pa, c)) for c in columns])
             writer = parquet.ParquetWriter(stream, schema)
         table = pa.Table.from_pylist(
-            [{c: (None if row.get(c) is None else row.get(c)) for c in writer.schema.names} for row in records],
+            [
+                {c: (None if row.get(c) is None else row.get(c)) for c in writer.schema.names}
+                for row in records
+            ],
             schema=writer.schema,
         )
         writer.write_table(table)

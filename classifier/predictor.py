@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from classifier.errors import ClassifierError
 from classifier.language import detect_languages
 from classifier.model import Model, adjust_for_prior
 from classifier.passages import Passage

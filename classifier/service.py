@@ -52,6 +52,7 @@ class ScoreRequest(BaseModel):
             raise ValueError(f"at most {MAX_BATCH} posts per request; split the batch")
         return self
 
+
 class Correction(BaseModel):
     """A reviewer's verdict on a post."""
 
@@ -59,7 +60,6 @@ class Correction(BaseModel):
     label: Literal["promotional", "organic"]
     score: float | None = None
     note: str | None = Field(None, max_length=2000)
-
 
 
 def default_labels_path() -> Path:

@@ -97,7 +97,9 @@ def score_dataframe(
     path = Path(model) if model is not None else default_model_path()
     Predictor.load(path, prior=prior)  # fail here, on the driver, with the loader's message
     if text_col not in df.columns:
-        raise ClassifierError(f"no column {text_col!r} (found: {', '.join(df.columns)}); pass the text column")
+        raise ClassifierError(
+            f"no column {text_col!r} (found: {', '.join(df.columns)}); pass the text column"
+        )
     kind = df.schema[text_col].dataType
     if not isinstance(kind, sql.types.StringType):
         raise ClassifierError(f"column {text_col!r} holds {kind.simpleString()}, not text; cast it to string")
@@ -123,7 +125,9 @@ def score_dataframe(
     return df.mapInPandas(score_batches, schema=schema)
 
 
-def _scored(predictor: Any, batch: pd.DataFrame, text_col: str, explain: bool, passages: bool) -> pd.DataFrame:
+def _scored(
+    predictor: Any, batch: pd.DataFrame, text_col: str, explain: bool, passages: bool
+) -> pd.DataFrame:
     from classifier.disclosure import classify_disclosure
     from classifier.language import detect_languages
     from classifier.passages import most_promotional
@@ -136,7 +140,9 @@ def _scored(predictor: Any, batch: pd.DataFrame, text_col: str, explain: bool, p
     out = batch.copy()
     out["promo_score"] = scores
     out["promo_label"] = [label_of(float(s), threshold) for s in scores]
-    out["language"] = [None if t is None else lang for t, lang in zip(raw, detect_languages(texts), strict=True)]
+    out["language"] = [
+        None if t is None else lang for t, lang in zip(raw, detect_languages(texts), strict=True)
+    ]
     out["disclosure"] = [
         None if original is None else classify_disclosure(text).level
         for original, text in zip(raw, texts, strict=True)

@@ -161,7 +161,8 @@ def save_model(model: Model, card: dict[str, Any], path: Path) -> None:
     card = {**card, **model_card_fields(model), "arrays_sha256": _checksum(arrays)}
     card_bytes = json.dumps(card, ensure_ascii=False, indent=2).encode("utf-8")
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, card=np.frombuffer(card_bytes, dtype=np.uint8), **arrays)
+    stored: dict[str, Any] = {"card": np.frombuffer(card_bytes, dtype=np.uint8), **arrays}
+    np.savez_compressed(buffer, **stored)
     with atomic_writer(path) as stream:
         stream.write(buffer.getvalue())
     with atomic_writer(card_path(path)) as stream:
@@ -220,8 +221,18 @@ def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, dict[str, A
             arrays = {name: stored[name] for name in _ARRAYS}
     except ClassifierError:
         raise
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zlib.error, UnicodeDecodeError) as error:
-        raise _refuse(path, f"damaged or not a model ({type(error).__name__}); retrain or copy it again") from None
+    except (
+        OSError,
+        ValueError,
+        EOFError,
+        KeyError,
+        zipfile.BadZipFile,
+        zlib.error,
+        UnicodeDecodeError,
+    ) as error:
+        raise _refuse(
+            path, f"damaged or not a model ({type(error).__name__}); retrain or copy it again"
+        ) from None
     if not isinstance(card, dict):
         raise _refuse(path, "its card is not a JSON object; retrain it")
     version = card.get("format_version")
@@ -236,7 +247,9 @@ def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, dict[str, A
     if version < FORMAT_VERSION:
         raise _refuse(path, f"written in the old model format {version}; {_PICKLE_HINT}")
     if card.get("arrays_sha256") != _checksum(arrays):
-        raise _refuse(path, "its arrays do not match their checksum (edited or damaged); retrain or copy it again")
+        raise _refuse(
+            path, "its arrays do not match their checksum (edited or damaged); retrain or copy it again"
+        )
     try:
         return _model_of(arrays, card), card
     except (KeyError, TypeError, ValueError, IndexError) as error:

@@ -95,7 +95,7 @@ def open_text(stream: BinaryIO, encoding: str | None = None) -> io.TextIOWrapper
     Undecodable bytes become lone surrogates (``surrogateescape``), so one bad row can be
     reported by :func:`undecodable` without stopping the others.
     """
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
+    buffered: Any = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[type-var]
     chosen = encoding or detect_encoding(buffered.peek(_SAMPLE)[:_SAMPLE])
     if chosen.lower().replace("-", "").replace("_", "") == "utf8":
         chosen = "utf-8-sig"
@@ -132,7 +132,9 @@ def iter_rows(path: Path, kind: str, encoding: str | None = None) -> Iterator[tu
         try:
             text = open_text(stream, encoding)
         except LookupError:
-            raise ClassifierError(f"unknown encoding {encoding!r}; use e.g. utf-8, utf-16 or cp1255") from None
+            raise ClassifierError(
+                f"unknown encoding {encoding!r}; use e.g. utf-8, utf-16 or cp1255"
+            ) from None
         try:
             if kind == "jsonl":
                 yield from _jsonl_rows(path, text)
@@ -144,7 +146,9 @@ def iter_rows(path: Path, kind: str, encoding: str | None = None) -> Iterator[tu
                     yield start, row
                     start = reader.line_num + 1
             except csv.Error as error:
-                raise ClassifierError(f"{path}:{reader.line_num}: malformed {kind.upper()} ({error})") from None
+                raise ClassifierError(
+                    f"{path}:{reader.line_num}: malformed {kind.upper()} ({error})"
+                ) from None
         finally:
             text.detach()
 

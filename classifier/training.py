@@ -70,15 +70,16 @@ def check_added(posts: LabelledPosts) -> None:
 
     Examples
     --------
-    >>> check_added(LabelledPosts(texts=["א"] * 3, labels=[0] * 3))
+    >>> check_added(LabelledPosts(texts=["א"] * 3, labels=[0] * 3))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    classifier.errors.ClassifierError: only 3 posts of yours (0 promotional, 3 organic); at least 10 are needed to learn from them
+    classifier.errors.ClassifierError: only 3 posts of yours (0 promotional, 3 organic); at least 10 ...
     """
     counts = posts.counts()
     if len(posts) < MIN_ADDED:
         raise ClassifierError(
-            f"only {len(posts)} posts of yours ({counts['promotional']} promotional, {counts['organic']} organic); "
+            f"only {len(posts)} posts of yours ({counts['promotional']} promotional, "
+            f"{counts['organic']} organic); "
             f"at least {MIN_ADDED} are needed to learn from them"
         )
 

@@ -63,7 +63,8 @@ rants). The formal registers were written from a second brief,
 [WRITERS_BRIEF_FORMAL.md](WRITERS_BRIEF_FORMAL.md): both labels on the same subjects, with the
 faint cues of content marketing (a firm's voice, a byline with a title, stock praise, a closing
 invitation) varied and often single, and organic counterparts that carry the same surface
-(prices, company names, product names in Latin letters, second-person advice). No templates, slot-filling or paraphrase families. Each batch was checked against the
+(prices, company names, product names in Latin letters, second-person advice). No templates,
+slot-filling or paraphrase families. Each batch was checked against the
 corpus before merging (`python data/batch_tool.py check`), which rejects near-duplicates
 (character 5-gram Jaccard >= 0.6 after normalisation) and posts opening with the same five words;
 the test suite checks the same on every run, along with the minimums below.
@@ -144,7 +145,9 @@ def _shares(rows: list[dict[str, str]]) -> str:
         lines.append(f"| {bucket} | {buckets[bucket] / len(rows):.1%} |")
     for n, longer in over.items():
         promo = sum(r["label"] == "1" for r in longer)
-        lines.append(f"| over {n} words | {len(longer):,} ({promo:,} promotional, {len(longer) - promo:,} organic) |")
+        lines.append(
+            f"| over {n} words | {len(longer):,} ({promo:,} promotional, {len(longer) - promo:,} organic) |"
+        )
     return "\n".join(lines)
 
 

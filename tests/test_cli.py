@@ -125,7 +125,10 @@ def test_cli_score_bad_inputs_are_reported_and_the_rest_scored(
     assert f"error: {tmp_path / 'missing.txt'}: no such file" in errors
     assert f"error: {empty}: empty; nothing to score" in errors
     assert len(errors) == 3  # the two above and the count; the Windows-1255 file is detected and scored
-    assert [row.split(",")[0] for row in result.stdout.splitlines()[1:]] == [str(legacy), str(posts_dir / "ad.txt")]
+    assert [row.split(",")[0] for row in result.stdout.splitlines()[1:]] == [
+        str(legacy),
+        str(posts_dir / "ad.txt"),
+    ]
 
 
 def test_cli_score_same_post_in_every_encoding_scores_the_same(
@@ -133,7 +136,15 @@ def test_cli_score_same_post_in_every_encoding_scores_the_same(
 ) -> None:
     post = "מבצע חם על כל הנעליים, 40% הנחה רק היום! פרטים בטלפון 052-7654321"
     paths = []
-    for encoding in ("utf-8", "utf-8-sig", "utf-16", "utf-16-le-bom", "utf-16-be-bom", "cp1255", "iso-8859-8"):
+    for encoding in (
+        "utf-8",
+        "utf-8-sig",
+        "utf-16",
+        "utf-16-le-bom",
+        "utf-16-be-bom",
+        "cp1255",
+        "iso-8859-8",
+    ):
         path = tmp_path / f"{encoding}.txt"
         if encoding.endswith("-bom"):
             codec = encoding.removesuffix("-bom")
@@ -223,7 +234,9 @@ def test_cli_train_add_learns_the_users_posts_and_refuses_too_few(
     assert "only 4 posts of yours (0 promotional, 4 organic); at least 10 are needed" in result.stderr
     many = [{"text": f"כתבה על השקת אפליקציה חדשה מספר {i} בתל אביב", "label": "organic"} for i in range(12)]
     labels.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in many), encoding="utf-8")
-    result = runner.invoke(main, ["train", "--add", str(labels), "--weight", "2", "--out", str(out), "--seed", "1"])
+    result = runner.invoke(
+        main, ["train", "--add", str(labels), "--weight", "2", "--out", str(out), "--seed", "1"]
+    )
     assert result.exit_code == 0, result.stderr
     card = json.loads(card_path(out).read_text(encoding="utf-8"))
     assert card["training_data"]["rows"]["organic"] > 12 and card["training_data"]["weighted"] == [1.0, 2.0]

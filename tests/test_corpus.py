@@ -10,14 +10,14 @@ import pytest
 
 from classifier.corpus import (
     COLUMNS,
-    FORMAL_KINDS,
-    SOCIAL_PLATFORMS,
     DOMAINS,
+    FORMAL_KINDS,
     HARD_ORGANIC_KINDS,
     ORGANIC_KINDS,
     ORGANIC_ONLY_DOMAINS,
     PLATFORMS,
     PROMOTIONAL_KINDS,
+    SOCIAL_PLATFORMS,
     SOFT_PROMOTIONAL_KINDS,
     bundled_corpus_path,
     heldout_mask,

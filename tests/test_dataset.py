@@ -98,7 +98,9 @@ def test_read_labelled_skips_bad_json_lines_and_keeps_the_rest(tmp_path: Path) -
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     posts = read_labelled([path])
     assert posts.texts == ["מבצע"]
-    assert posts.skipped["not valid JSON (Expecting property name enclosed in double quotes)"] == ["a.jsonl:2"]
+    assert posts.skipped["not valid JSON (Expecting property name enclosed in double quotes)"] == [
+        "a.jsonl:2"
+    ]
     assert posts.skipped["not a JSON object"] == ["a.jsonl:3"]
     assert posts.skipped["column 'text' holds a dict, not text"] == ["a.jsonl:4"]
 

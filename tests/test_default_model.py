@@ -34,15 +34,17 @@ def test_committed_default_model_is_current(monkeypatch: pytest.MonkeyPatch) -> 
     predictor = Predictor.load()
     card = predictor.card
     assert card["training_data"]["sha256"] == corpus_sha256(), "data/posts.csv changed: run `promo train`"
-    assert card["config"] == json.loads(json.dumps(TrainConfig().to_dict())), "defaults changed: run `promo train`"
+    assert card["config"] == json.loads(json.dumps(TrainConfig().to_dict())), (
+        "defaults changed: run `promo train`"
+    )
     assert {"overall", "per_kind"} <= set(card["heldout"])
 
 
 @pytest.mark.slow
 def test_committed_default_model_is_what_promo_train_builds() -> None:
     from classifier.default_model import train_default_model
-    from classifier.storage import model_arrays, model_card_fields
     from classifier.storage import _checksum as checksum
+    from classifier.storage import model_arrays, model_card_fields
 
     committed = json.loads(COMMITTED.with_name("promo-he.card.json").read_text(encoding="utf-8"))
     rebuilt = train_default_model()

@@ -12,8 +12,14 @@ from hypothesis import strategies as st
 from classifier import Predictor
 from classifier.cli import main
 from classifier.model import aggregate
-from classifier.passages import judged_passages
-from classifier.passages import MARK_CLOSE, MARK_OPEN, highlight, most_promotional, split_passages
+from classifier.passages import (
+    MARK_CLOSE,
+    MARK_OPEN,
+    highlight,
+    judged_passages,
+    most_promotional,
+    split_passages,
+)
 
 POST = (
     "מבצע סוף עונה!!! כל השמלות ב-30% הנחה, קוד DANA10 באתר www.shop-dana.co.il או 052-1234567 #אופנה @dana"
@@ -98,7 +104,6 @@ def test_passages_scores_match_scoring_each_passage(predictor: Predictor) -> Non
     assert top is not None and top.text.startswith("מבצע")
 
 
-
 def test_a_long_post_is_scored_from_its_passages_by_the_models_rule(predictor: Predictor) -> None:
     post = (
         "היה יום ארוך בעבודה והגעתי הביתה מאוחר מהרגיל. הילדים כבר ישנו והבית היה שקט לגמרי. "
@@ -143,5 +148,8 @@ def test_cli_score_explain_passages_highlight_in_every_format(model_file: Path, 
     top = record["top_passage"]
     assert post.read_text(encoding="utf-8")[top["start"] : top["end"]] == top["text"]
     as_csv = runner.invoke(main, [*base, "--format", "csv"]).stdout.splitlines()
-    assert as_csv[0] == "source,score,label,language,disclosure,undisclosed,passage_score,passage_start,passage_end"
+    assert (
+        as_csv[0]
+        == "source,score,label,language,disclosure,undisclosed,passage_score,passage_start,passage_end"
+    )
     assert len(as_csv[1].split(",")) == 9

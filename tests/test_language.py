@@ -58,12 +58,15 @@ def test_cli_reports_other_language_with_null_label_and_a_warning(model_file: Pa
     english = tmp_path / "english.txt"
     english.write_text("Best prices in town, call us today at 050-1234567!", encoding="utf-8")
     binary = tmp_path / "blob.txt"
-    binary.write_bytes(bytes(random.Random(2).randrange(1, 256) for _ in range(200)).decode("latin-1").encode())
+    binary.write_bytes(
+        bytes(random.Random(2).randrange(1, 256) for _ in range(200)).decode("latin-1").encode()
+    )
     hebrew = tmp_path / "hebrew.txt"
     hebrew.write_text("מבצע ענק על כל החנות, רק היום!", encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(
-        main, ["score", str(english), str(binary), str(hebrew), "--model", str(model_file), "--format", "jsonl"]
+        main,
+        ["score", str(english), str(binary), str(hebrew), "--model", str(model_file), "--format", "jsonl"],
     )
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines()]

@@ -29,7 +29,9 @@ def client(predictor: Predictor, tmp_path: Path) -> TestClient:
     return TestClient(create_app(predictor, tmp_path / "labels.jsonl"))
 
 
-def test_service_scores_one_post_and_a_batch_as_the_predictor(client: TestClient, predictor: Predictor) -> None:
+def test_service_scores_one_post_and_a_batch_as_the_predictor(
+    client: TestClient, predictor: Predictor
+) -> None:
     one = client.post("/v1/score", json={"text": AD})
     assert one.status_code == 200
     result = one.json()["results"][0]
@@ -51,7 +53,9 @@ def test_service_limits_and_bad_requests_get_clear_messages(client: TestClient) 
     assert bad_json.status_code == 422
     wrong_type = client.post("/v1/score", json={"texts": [1, None]})
     assert wrong_type.status_code == 422
-    huge = client.post("/v1/score", content=b"x" * (MAX_BODY_BYTES + 1), headers={"Content-Type": "application/json"})
+    huge = client.post(
+        "/v1/score", content=b"x" * (MAX_BODY_BYTES + 1), headers={"Content-Type": "application/json"}
+    )
     assert huge.status_code == 413 and "send fewer or shorter posts" in huge.text
 
 
@@ -65,10 +69,14 @@ def test_service_health_model_card_docs_and_page(client: TestClient, predictor: 
 
 def test_corrections_are_appended_as_json_lines(client: TestClient, tmp_path: Path) -> None:
     for label in ("organic", "promotional"):
-        assert client.post("/v1/corrections", json={"text": AD, "label": label, "score": 0.9}).status_code == 200
+        assert (
+            client.post("/v1/corrections", json={"text": AD, "label": label, "score": 0.9}).status_code == 200
+        )
     bad = client.post("/v1/corrections", json={"text": AD, "label": "maybe"})
     assert bad.status_code == 422
-    lines = [json.loads(line) for line in (tmp_path / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    lines = [
+        json.loads(line) for line in (tmp_path / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert [r["label"] for r in lines] == ["organic", "promotional"]
     assert lines[0]["text"] == AD and lines[0]["model_score"] == 0.9 and lines[0]["time"]
 
@@ -88,10 +96,22 @@ def _free_port() -> int:
 
 
 def _start(model_file: Path, labels: Path, port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "classifier", "-q", "serve", "--model", str(model_file), "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "classifier",
+        "-q",
+        "serve",
+        "--model",
+        str(model_file),
+        "--port",
+        str(port),
+    ]
     log = labels.with_suffix(".log")
     with log.open("wb") as stderr:
-        process = subprocess.Popen([*command, "--labels", str(labels)], stdout=subprocess.DEVNULL, stderr=stderr)
+        process = subprocess.Popen(
+            [*command, "--labels", str(labels)], stdout=subprocess.DEVNULL, stderr=stderr
+        )
     import httpx
 
     for _ in range(100):
@@ -118,7 +138,9 @@ def test_killing_the_service_loses_no_acknowledged_correction(model_file: Path, 
     def send(i: int) -> None:
         try:
             response = httpx.post(
-                f"http://127.0.0.1:{port}/v1/corrections", json={"text": f"פוסט {i}", "label": "organic"}, timeout=5
+                f"http://127.0.0.1:{port}/v1/corrections",
+                json={"text": f"פוסט {i}", "label": "organic"},
+                timeout=5,
             )
             if response.status_code == 200:
                 acknowledged.append(i)

@@ -41,7 +41,7 @@ def test_spark_scores_equal_the_predictors_and_keep_ids_and_rows(spark: object, 
     assert len(out) == len(rows) * 50
     local = Predictor.load(model_file)
     expected = local.score_many(["" if t is None else t for t in TEXTS])
-    for i, text in enumerate(TEXTS):
+    for i in range(len(TEXTS)):
         mine = out[out["id"] == i * 10]
         assert len(mine) == 50
         got = mine["promo_score"].to_numpy(dtype=float)
@@ -50,7 +50,9 @@ def test_spark_scores_equal_the_predictors_and_keep_ids_and_rows(spark: object, 
         else:
             assert np.allclose(got, expected[i], rtol=0, atol=1e-9)
     by_id = out.drop_duplicates("id").set_index("id")
-    assert by_id.loc[20, "promo_reason"] == "no text" and by_id.loc[30, "promo_reason"].startswith("empty post")
+    assert by_id.loc[20, "promo_reason"] == "no text" and by_id.loc[30, "promo_reason"].startswith(
+        "empty post"
+    )
     assert by_id.loc[40, "language"] == "other"
 
 

@@ -33,7 +33,11 @@ def _write(path: Path) -> Path:
         pa = pytest.importorskip("pyarrow")
         import pyarrow.parquet as parquet
 
-        columns = {"post_id": [r[0] for r in ROWS], "body": [r[1] for r in ROWS], "author": [r[2] for r in ROWS]}
+        columns = {
+            "post_id": [r[0] for r in ROWS],
+            "body": [r[1] for r in ROWS],
+            "author": [r[2] for r in ROWS],
+        }
         parquet.write_table(pa.table(columns), path)
     elif path.suffix == ".jsonl":
         lines = [json.dumps({"post_id": i, "body": t, "author": a}, ensure_ascii=False) for i, t, a in ROWS]
@@ -178,7 +182,12 @@ def test_highlight_never_sends_the_posts_control_sequences_to_the_terminal(
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
 
 
-@settings(max_examples=25, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(st.binary(max_size=400))
 def test_score_any_bytes_never_crashes(model_file: Path, tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "random.txt"
@@ -189,9 +198,16 @@ def test_score_any_bytes_never_crashes(model_file: Path, tmp_path: Path, data: b
         assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-@settings(max_examples=15, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(st.lists(st.tuples(st.text(max_size=30), st.one_of(st.text(max_size=60), st.none())), max_size=6))
-def test_score_any_table_never_crashes(model_file: Path, tmp_path: Path, rows: list[tuple[str, str | None]]) -> None:
+def test_score_any_table_never_crashes(
+    model_file: Path, tmp_path: Path, rows: list[tuple[str, str | None]]
+) -> None:
     path = tmp_path / "random.jsonl"
     path.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in rows), encoding="utf-8")
     result = CliRunner().invoke(main, ["score", str(path), "--model", str(model_file), "--format", "jsonl"])
