@@ -76,3 +76,20 @@ def test_disclosure_markers_are_not_what_makes_a_post_promotional(corpus_predict
     assert still >= 0.90, (
         f"{sum(caught)} disclosed ads caught; {still:.0%} still caught without their markers"
     )
+
+
+@pytest.mark.parametrize("path", sorted(ARTICLES.glob("*.txt")), ids=lambda p: p.name)
+def test_a_long_articles_score_never_exceeds_what_its_passages_justify(
+    corpus_predictor: Predictor, path: Path
+) -> None:
+    text = path.read_text(encoding="utf-8")
+    passages = corpus_predictor.passages(text)
+    assert len(passages) > 1
+    best = max(p.score for p in passages)
+    assert corpus_predictor.score(text) <= best + 1e-9
+
+
+def test_a_long_organic_article_about_money_is_organic(corpus_predictor: Predictor) -> None:
+    text = (ARTICLES / "neutral-first-apartment.txt").read_text(encoding="utf-8")
+    assert len(text.split()) > 200
+    assert corpus_predictor.score(text) < corpus_predictor.threshold
