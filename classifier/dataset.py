@@ -8,20 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from classifier.errors import ClassifierError
+from classifier.labels import ORGANIC, PROMOTIONAL, parse_label
 from classifier.tables import TABLE_FORMATS, iter_rows, problem_of, text_of
 
-#: Label spellings accepted in training files (compared case-insensitively).
-LABEL_VALUES: dict[str, int] = {
-    "1": 1,
-    "promotional": 1,
-    "promo": 1,
-    "true": 1,
-    "yes": 1,
-    "0": 0,
-    "organic": 0,
-    "false": 0,
-    "no": 0,
-}
 #: The most posts training reads: beyond it the feature matrix outgrows a laptop's memory.
 MAX_TRAINING_POSTS = 300_000
 _SHOWN_LINES = 5
@@ -63,7 +52,7 @@ class LabelledPosts:
 
     def counts(self) -> dict[str, int]:
         """Number of posts per label name."""
-        return {"organic": self.labels.count(0), "promotional": self.labels.count(1)}
+        return {ORGANIC: self.labels.count(0), PROMOTIONAL: self.labels.count(1)}
 
     def subset(self, keep: Sequence[bool]) -> LabelledPosts:
         """The posts where ``keep`` is true (nothing is recorded as skipped)."""
@@ -99,21 +88,6 @@ class LabelledPosts:
             shown = ", ".join(where[:_SHOWN_LINES]) + (", ..." if len(where) > _SHOWN_LINES else "")
             lines.append(f"skipped {len(where)} row(s) with {reason}: {shown}")
         return lines
-
-
-def parse_label(value: object) -> int | None:
-    """Map a label spelling to 1 or 0, or None when it is not one we know.
-
-    Examples
-    --------
-    >>> [parse_label(v) for v in ["Promotional", "no", " 1 ", "maybe", 1, True]]
-    [1, 0, 1, None, 1, 1]
-    """
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return int(value)
-    return LABEL_VALUES.get(str(value).strip().lower())
 
 
 def read_labelled(

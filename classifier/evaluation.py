@@ -9,8 +9,9 @@ import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 
 from classifier.dataset import LabelledPosts
+from classifier.labels import ORGANIC, PROMOTIONAL
 from classifier.metrics import summarize
-from classifier.predictor import ORGANIC, PROMOTIONAL, Predictor
+from classifier.predictor import Predictor
 
 N_ERRORS = 10
 _EXCERPT = 120

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from classifier.labels import label_of
 from classifier.language import detect_languages
 from classifier.model import Model, adjust_for_prior
 from classifier.passages import Passage
@@ -19,8 +20,6 @@ if TYPE_CHECKING:
     from classifier.disclosure import Disclosure
     from classifier.explain import Explanation
 
-PROMOTIONAL = "promotional"
-ORGANIC = "organic"
 _CHUNK = 5_000  # posts scored together: bounds memory; larger chunks gain little speed
 _PARALLEL_CHUNK = 1_000  # posts sent to a worker at a time: small enough to keep every worker busy
 #: Why a post gets no score: it is empty, or it has too little Hebrew to judge.
@@ -249,16 +248,3 @@ class Predictor:
 
         cut = self.threshold if threshold is None else threshold
         return is_undisclosed(self.score(text) >= cut, self.disclosure(text))
-
-
-def label_of(score: float, threshold: float) -> str | None:
-    """The label name of a score at a threshold (None for a post that was not judged).
-
-    Examples
-    --------
-    >>> label_of(0.7, 0.5), label_of(0.2, 0.5), label_of(float("nan"), 0.5)
-    ('promotional', 'organic', None)
-    """
-    if math.isnan(score):
-        return None
-    return PROMOTIONAL if score >= threshold else ORGANIC

@@ -13,7 +13,7 @@ from sklearn.metrics import precision_recall_curve, roc_curve
 
 from classifier.errors import ClassifierError
 from classifier.evaluation import Evaluation
-from classifier.predictor import ORGANIC, PROMOTIONAL
+from classifier.labels import ORGANIC, PROMOTIONAL
 from classifier.storage import atomic_writer
 
 if TYPE_CHECKING:

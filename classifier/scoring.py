@@ -8,10 +8,11 @@ from typing import Any
 
 from classifier.disclosure import classify_disclosure, is_undisclosed
 from classifier.inputs import InputProblem, Post
+from classifier.labels import label_of
 from classifier.language import detect_language, detect_languages
 from classifier.output import ScoredPost
 from classifier.passages import highlight, most_promotional
-from classifier.predictor import Predictor, label_of, unjudgeable_reason
+from classifier.predictor import Predictor, unjudgeable_reason
 
 CHUNK = 5_000
 

@@ -26,6 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from classifier.errors import ClassifierError
+from classifier.labels import label_of
 from classifier.predictor import Predictor
 
 #: The most posts one request may score.
@@ -156,7 +157,7 @@ def create_app(predictor: Predictor, labels: Path | None = None) -> Any:
         for text, value in zip(texts, scores, strict=True):
             judged = value == value
             extras = analyse(predictor, text, float(value), predictor.threshold, wanted)
-            label = ("promotional" if value >= predictor.threshold else "organic") if judged else None
+            label = label_of(float(value), predictor.threshold)
             results.append({"score": round(float(value), 4) if judged else None, "label": label, **extras})
         return {"threshold": predictor.threshold, "results": results}
 

@@ -129,9 +129,10 @@ def _scored(
     predictor: Any, batch: pd.DataFrame, text_col: str, explain: bool, passages: bool
 ) -> pd.DataFrame:
     from classifier.disclosure import classify_disclosure
+    from classifier.labels import label_of
     from classifier.language import detect_languages
     from classifier.passages import most_promotional
-    from classifier.predictor import label_of, unjudgeable_reasons
+    from classifier.predictor import unjudgeable_reasons
 
     raw = batch[text_col].tolist()
     texts = ["" if t is None else str(t) for t in raw]

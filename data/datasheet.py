@@ -28,12 +28,13 @@ from classifier.corpus import (
     length_bucket,
     load_corpus,
 )
+from classifier.labels import NAMES
 from classifier.storage import atomic_writer
 
 HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
 COMMENTS = HERE.parent.parent / "shared" / "corpora" / "hebrew-fb-comments" / "comments.csv"
-LABELS = {"1": "promotional", "0": "organic"}
+LABELS = {str(number): name for number, name in NAMES.items()}
 
 INTRO = """# Datasheet: the promo-he corpus (`data/posts.csv`)
 

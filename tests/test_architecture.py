@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "classifier"
 
 #: Each module's layer, lowest first (ARCHITECTURE.md explains what each owns).
 LAYERS: dict[str, int] = {
-    **dict.fromkeys(["_version", "errors", "config"], 0),
+    **dict.fromkeys(["_version", "errors", "config", "labels"], 0),
     **dict.fromkeys(["chars", "normalize", "language", "passages", "cues", "disclosure"], 1),
     **dict.fromkeys(["engine", "features"], 2),
     **dict.fromkeys(["model", "card", "storage", "metrics", "pipeline", "dataset", "tables", "training"], 3),

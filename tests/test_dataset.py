@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from classifier.dataset import parse_label, read_labelled
+from classifier.dataset import read_labelled
 from classifier.errors import ClassifierError
+from classifier.labels import parse_label
 from tests.conftest import write_corpus
 
 
