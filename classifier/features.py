@@ -136,13 +136,19 @@ def batch_matrix(batch: Batch, idf: np.ndarray, settings: FeatureSettings) -> sp
 
 def document_frequency(batch: Batch, rows: np.ndarray, width: int) -> np.ndarray:
     """How many of the texts ``rows`` of a batch hold each hashed column."""
-    keys = []
+    wanted = np.zeros(batch.texts, dtype=bool)
+    wanted[rows] = True
+    texts, buckets = [], []
     for post, bucket in ((batch.word_post, batch.word_bucket), (batch.char_post, batch.char_bucket)):
         text = batch.owner[post]
-        chosen = np.isin(text, rows)
-        keys.append(text[chosen] * width + bucket[chosen])
-    present = np.unique(np.concatenate(keys))
-    return np.bincount(present % width, minlength=width).astype(np.float64)
+        chosen = wanted[text]
+        texts.append(text[chosen])
+        buckets.append(bucket[chosen])
+    row, column = np.concatenate(texts), np.concatenate(buckets)
+    # a text-by-column matrix sums repeated occurrences into one entry: its entries are the (text, column) pairs
+    present = sp.csr_matrix((np.ones(len(row), dtype=np.float32), (row, column)), shape=(batch.texts, width))
+    present.sum_duplicates()
+    return np.bincount(present.indices, minlength=width).astype(np.float64)
 
 
 def idf_of(df: np.ndarray, n: int, min_df: int) -> np.ndarray:

@@ -184,14 +184,21 @@ def _out_of_fold(
     batch = extract(texts, settings)
     whole = np.zeros(len(texts))
     best = np.full(len(texts), np.nan)
-    for fit_rows, test_rows in folds.split(np.zeros(len(texts)), y):
+
+    def fold(rows: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        fit_rows, test_rows = rows
         df = document_frequency(batch, fit_rows, settings.width)
         idf = idf_of(df, len(fit_rows), config.min_df)
         classifier = clone(pipeline.named_steps["classifier"])
         matrix = batch_matrix(subset_batch(batch, fit_rows), idf, settings)
         classifier.fit(matrix, y[fit_rows], sample_weight=weights[fit_rows])
         linear = _linear_of(settings, idf, classifier)
-        whole[test_rows], best[test_rows] = linear.decide(subset_batch(batch, test_rows))
+        return test_rows, linear.decide(subset_batch(batch, test_rows))
+
+    # one fold after the other: liblinear seeds one global generator, so folds in threads would
+    # make training depend on their timing
+    for test_rows, (fold_whole, fold_best) in map(fold, folds.split(np.zeros(len(texts)), y)):
+        whole[test_rows], best[test_rows] = fold_whole, fold_best
     return whole, best
 
 
