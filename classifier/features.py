@@ -145,7 +145,7 @@ def document_frequency(batch: Batch, rows: np.ndarray, width: int) -> np.ndarray
         texts.append(text[chosen])
         buckets.append(bucket[chosen])
     row, column = np.concatenate(texts), np.concatenate(buckets)
-    # a text-by-column matrix sums repeated occurrences into one entry: its entries are the (text, column) pairs
+    # a text-by-column matrix sums repeated occurrences into one entry per (text, column) pair
     present = sp.csr_matrix((np.ones(len(row), dtype=np.float32), (row, column)), shape=(batch.texts, width))
     present.sum_duplicates()
     return np.bincount(present.indices, minlength=width).astype(np.float64)
