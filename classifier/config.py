@@ -107,9 +107,22 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
         """Rebuild a configuration saved by :meth:`to_dict`, ignoring unknown keys."""
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
-        for key in ("word_ngrams", "char_ngrams"):
-            if key in values:
-                values[key] = tuple(values[key])
-        return cls(**values)
+        return cls(**known_fields(cls, data))
+
+
+def known_fields(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    """The values of ``data`` that are fields of dataclass ``cls``, n-gram ranges back as tuples.
+
+    JSON has no tuples, so settings saved as JSON come back with lists; this undoes that.
+
+    Examples
+    --------
+    >>> known_fields(TrainConfig, {"char_ngrams": [2, 5], "unknown": 1})
+    {'char_ngrams': (2, 5)}
+    """
+    known = {f.name for f in fields(cls)}
+    values = {k: v for k, v in data.items() if k in known}
+    for key in ("word_ngrams", "char_ngrams"):
+        if key in values:
+            values[key] = tuple(values[key])
+    return values

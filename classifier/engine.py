@@ -25,12 +25,13 @@ This module imports NumPy and the standard library only: scoring must start fast
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
 from classifier.chars import SPACE, WORD
+from classifier.config import known_fields
 from classifier.cues import CUE_WORDINGS
 from classifier.normalize import normalize
 from classifier.passages import judged_passages
@@ -99,12 +100,7 @@ class FeatureSettings:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FeatureSettings:
         """Rebuild settings saved by :meth:`to_dict`."""
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
-        for key in ("char_ngrams", "word_ngrams"):
-            if key in values:
-                values[key] = tuple(values[key])
-        return cls(**values)
+        return cls(**known_fields(cls, data))
 
 
 def _poly(text: str) -> int:
