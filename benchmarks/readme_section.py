@@ -24,3 +24,10 @@ def write_section(name: str, text: str, readme: Path = README) -> None:
         stream.write(f"{head}{start}\n{text}\n{end}{tail}")
     os.chmod(stream.name, stat.S_IMODE(readme.stat().st_mode))
     os.replace(stream.name, readme)
+
+
+def publish(name: str, text: str, write: bool = True) -> None:
+    """Print a benchmark's report and, unless told not to, put it in its README section."""
+    print(text)
+    if write:
+        write_section(name, text)

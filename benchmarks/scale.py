@@ -24,7 +24,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from readme_section import write_section  # beside this script, which Python puts on sys.path
+from readme_section import publish  # beside this script, which Python puts on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 FB = REPO.parent / "shared" / "corpora" / "hebrew-fb-comments" / "comments.csv"
@@ -91,10 +91,7 @@ def main() -> None:
             f"| {jobs} | {r['rate']:,.0f} | {r['seconds']:,.0f} s | {r['first']:.2f} s "
             f"| {r['peak_mib']:,.0f} MiB |"
         )
-    text = "\n".join(lines)
-    print(text)
-    if not args.no_write:
-        write_section("scale", text)
+    publish("scale", "\n".join(lines), write=not args.no_write)
 
 
 if __name__ == "__main__":

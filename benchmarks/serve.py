@@ -25,7 +25,7 @@ from pathlib import Path
 
 import httpx
 import numpy as np
-from readme_section import write_section  # beside this script, which Python puts on sys.path
+from readme_section import publish  # beside this script, which Python puts on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -119,10 +119,7 @@ def main() -> None:
             f"| {name} | {rate:,.0f} | {rate * size:,.0f} | {p50:.1f} ms | {p95:.1f} ms "
             f"| {p99:.1f} ms | {errors} |"
         )
-    text = "\n".join(lines)
-    print(text)
-    if not args.no_write:
-        write_section("serve", text)
+    publish("serve", "\n".join(lines), write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from readme_section import write_section  # beside this script, which Python puts on sys.path
+from readme_section import publish  # beside this script, which Python puts on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -90,10 +90,7 @@ def main() -> None:
         "Spark with two cores against plain "
         f"`promo score`: {rate['local[2]'] / (args.rows / plain):.2f}x.",
     ]
-    text = "\n".join(lines)
-    print(text)
-    if not args.no_write:
-        write_section("spark", text)
+    publish("spark", "\n".join(lines), write=not args.no_write)
 
 
 if __name__ == "__main__":

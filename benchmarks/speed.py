@@ -35,23 +35,12 @@ import time
 from datetime import date
 from pathlib import Path
 
-from readme_section import write_section  # beside this script, which Python puts on sys.path
+from quality import FASTTEXT_PARAMS  # the same fastText everywhere (beside this script)
+from readme_section import publish
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 FB = REPO.parent / "shared" / "corpora" / "hebrew-fb-comments" / "comments.csv"
-FASTTEXT_PARAMS = {
-    "epoch": 25,
-    "lr": 0.5,
-    "wordNgrams": 2,
-    "minn": 2,
-    "maxn": 5,
-    "dim": 50,
-    "bucket": 200_000,
-    "thread": 1,
-    "seed": 0,
-    "verbose": 0,
-}
 
 _OURS = """
 import json, resource, sys, time
@@ -229,10 +218,7 @@ def main() -> None:
         f"| training on the training split | {train_seconds:.1f} s (with held-out evaluation) "
         f"| {fasttext_train:.1f} s | |",
     ]
-    text = "\n".join(lines)
-    print(text)
-    if not args.no_write:
-        write_section("speed", text)
+    publish("speed", "\n".join(lines), write=not args.no_write)
 
 
 if __name__ == "__main__":
