@@ -3,9 +3,9 @@
     python benchmarks/corrections.py [FILE] [--weight 3]
 
 FILE holds reviewers' corrections of one kind (default:
-``benchmarks/data/corrections-tech-news.jsonl``: 200 paragraphs of technology news the project
-wrote and kept out of the corpus, all organic, the kind the model tends to flag). The script
-measures:
+``benchmarks/data/corrections-comments.jsonl``: 200 short comments that speak to people in the
+second person or as "we", written by the project and kept out of the corpus, all organic: the
+kind the model tends to flag on real social text). The script measures:
 
 - the default model: how many of the corrections it gets wrong;
 - under 5-fold cross-validation over the corrections: a model trained on the corpus's training
@@ -35,7 +35,7 @@ from classifier.corpus import load_corpus  # noqa: E402
 from classifier.dataset import read_labelled  # noqa: E402
 from classifier.metrics import summarize  # noqa: E402
 
-DEFAULT = Path(__file__).resolve().parent / "data" / "corrections-tech-news.jsonl"
+DEFAULT = Path(__file__).resolve().parent / "data" / "corrections-comments.jsonl"
 
 
 def _right(predictor: Predictor, texts: list[str], labels: np.ndarray) -> np.ndarray:
