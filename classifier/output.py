@@ -159,7 +159,7 @@ def _table_lines(r: ScoredPost) -> Iterator[str]:
     if explanation:
         for sign, key in (("+", "up"), ("-", "down")):
             for item in explanation[key]:
-                yield f"    {sign} {abs(item['weight']):6.3f}  {printable(item['label'])}"
+                yield f"    {sign} {abs(item['weight']):6.3f}  {printable(' '.join(item['label'].split()))}"
 
 
 def _printable_marked(line: str) -> str:
