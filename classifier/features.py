@@ -9,6 +9,7 @@ this matrix scores the same through the engine (tested).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -51,6 +52,13 @@ class HashedFeatures(TransformerMixin, BaseEstimator):
         self.cues = cues
         self.bits = bits
         self.min_df = min_df
+
+    def __sklearn_tags__(self) -> Any:
+        """Text in, like scikit-learn's own vectorizers: the numeric-array checks do not apply."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
 
     @property
     def settings(self) -> FeatureSettings:
