@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
-
 from classifier.dataset import LabelledPosts, read_labelled
 from classifier.errors import ClassifierError
-from classifier.normalize import normalize
 
 HELDOUT_SHARE = 0.2
 SPLIT_SEED = 0
@@ -85,143 +80,3 @@ def load_corpus(split: Split = "train", path: Path | None = None) -> LabelledPos
         return posts
     held = heldout_mask(posts)
     return posts.subset(held if split == "heldout" else [not h for h in held])
-
-
-# --- What the corpus must hold (checked by tests/test_corpus.py, counted by data/datasheet.py) ---
-
-COLUMNS = ("id", "text", "label", "kind", "domain", "platform")
-PROMOTIONAL_KINDS = frozenset(
-    {
-        "explicit_ad", "influencer_disclosed", "influencer_undisclosed", "affiliate_code",
-        "review_with_code", "giveaway", "self_promo", "behind_the_scenes_dm", "story_to_product",
-        "course_or_mlm", "advertorial", "growth_spam", "scam", "friend_shoutout", "commercial_event",
-        # formal registers: business web copy, releases, marketing messages
-        "content_marketing", "service_page", "press_release", "marketing_message", "classified_ad",
-        "sponsored_article", "company_post",
-    }
-)  # fmt: skip
-ORGANIC_KINDS = frozenset(
-    {
-        "personal", "opinion", "humor", "greeting", "news", "political", "question",
-        "recommendation_request", "brand_complaint", "genuine_recommendation", "about_marketing",
-        "community_notice", "excited_personal", "price_talk", "job_ad", "charity",
-        # formal registers: journalism, reference, advice, long personal writing
-        "news_article", "tech_news", "encyclopedic", "consumer_guide", "forum_answer", "personal_blog",
-        "product_comparison",
-    }
-)  # fmt: skip
-#: Promotional kinds without a price or a "buy now": the soft cases.
-SOFT_PROMOTIONAL_KINDS = frozenset(
-    {
-        "influencer_undisclosed", "advertorial", "growth_spam", "story_to_product",
-        "review_with_code", "behind_the_scenes_dm", "friend_shoutout", "content_marketing",
-        "sponsored_article",
-    }
-)  # fmt: skip
-#: Organic kinds that carry the surface of an ad (brands, prices, phones, links, hype): the hard cases.
-HARD_ORGANIC_KINDS = frozenset(
-    {
-        "brand_complaint", "genuine_recommendation", "recommendation_request", "about_marketing",
-        "community_notice", "excited_personal", "price_talk", "job_ad", "charity", "tech_news",
-        "consumer_guide", "product_comparison",
-    }
-)  # fmt: skip
-DOMAINS = frozenset(
-    {
-        "food", "fashion_beauty", "tech", "real_estate", "finance_crypto", "health_fitness",
-        "parenting", "travel", "education", "cars", "pets", "events_nightlife", "home_diy",
-        "gaming_apps", "music_culture", "jobs_careers", "community", "telecom_insurance",
-        "politics_news", "legal", "business_services",
-    }
-)  # fmt: skip
-ORGANIC_ONLY_DOMAINS = frozenset({"politics_news"})
-PLATFORMS = frozenset(
-    {
-        "facebook", "facebook_group", "instagram", "tiktok", "x", "whatsapp", "youtube_comment",
-        "linkedin", "forum", "telegram",
-        # formal registers
-        "website", "blog", "news_site", "encyclopedia", "gov_site", "email", "sms", "press_wire",
-        "classifieds",
-    }
-)  # fmt: skip
-
-
-#: The platforms of social media (the corpus's first registers); the others are formal registers.
-SOCIAL_PLATFORMS = frozenset(
-    {
-        "facebook", "facebook_group", "instagram", "tiktok", "x", "whatsapp", "youtube_comment",
-        "linkedin", "forum", "telegram",
-    }
-)  # fmt: skip
-#: The kinds written for the formal registers (web pages, press, e-mail, journalism, reference).
-FORMAL_KINDS = frozenset(
-    {
-        "content_marketing", "service_page", "press_release", "marketing_message", "classified_ad",
-        "sponsored_article", "company_post", "news_article", "tech_news", "encyclopedic",
-        "consumer_guide", "forum_answer", "personal_blog", "product_comparison",
-    }
-)  # fmt: skip
-
-
-def length_bucket(text: str) -> str:
-    """The length bucket of a post, in words split on white space.
-
-    Examples
-    --------
-    >>> length_bucket("שלום לכולם"), length_bucket(" ".join(["מילה"] * 60))
-    ('short (<11 words)', 'long (>50 words)')
-    """
-    words = len(text.split())
-    if words < 11:
-        return "short (<11 words)"
-    return "medium (11-50 words)" if words <= 50 else "long (>50 words)"
-
-
-def opening_words(text: str, n: int = 5) -> str | None:
-    """The first ``n`` words of the normalised text, or None when it is shorter.
-
-    Examples
-    --------
-    >>> opening_words("היי! מה שלומכם היום חברים יקרים")
-    'היי מה שלומכם היום חברים'
-    """
-    words = re.findall(r"\w+", normalize(text))
-    return " ".join(words[:n]) if len(words) >= n else None
-
-
-def near_duplicate_pairs(
-    texts: Sequence[str], threshold: float = 0.6, block: int = 1000
-) -> list[tuple[int, int, float]]:
-    """Pairs of posts whose normalised character 5-gram sets have Jaccard >= ``threshold``.
-
-    Computed exactly with a sparse product of binary 5-gram indicator rows, in
-    blocks of rows to bound memory.
-
-    Returns
-    -------
-    list of (i, j, jaccard)
-        With ``i < j``, sorted.
-
-    Examples
-    --------
-    >>> near_duplicate_pairs(["מבצע ענק על כל הנעליים היום", "מבצע ענק על כל הנעליים מחר", "שבת שלום"])
-    [(0, 1, 0.73)]
-    """
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    normalised = [normalize(t) or "_" for t in texts]
-    grams = CountVectorizer(analyzer="char", ngram_range=(5, 5), lowercase=False, binary=True, dtype=np.int32)
-    try:
-        matrix = grams.fit_transform(normalised).tocsr()
-    except ValueError:  # no text has 5 characters
-        return []
-    sizes = np.asarray(matrix.sum(axis=1)).ravel()
-    pairs = []
-    for start in range(0, matrix.shape[0], block):
-        shared = (matrix[start : start + block] @ matrix.T).tocoo()
-        for i, j, inter in zip(shared.row + start, shared.col, shared.data, strict=True):
-            if i < j:
-                jaccard = inter / (sizes[i] + sizes[j] - inter)
-                if jaccard >= threshold:
-                    pairs.append((int(i), int(j), round(float(jaccard), 2)))
-    return sorted(pairs)

@@ -26,7 +26,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from classifier.corpus import (
+from corpus_rules import (  # beside this script, which Python puts on sys.path
     DOMAINS,
     HARD_ORGANIC_KINDS,
     ORGANIC_KINDS,
@@ -37,6 +37,7 @@ from classifier.corpus import (
     near_duplicate_pairs,
     opening_words,
 )
+
 from classifier.storage import atomic_writer
 
 HERE = Path(__file__).resolve().parent

@@ -19,15 +19,9 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from corpus_rules import HARD_ORGANIC_KINDS, SOFT_PROMOTIONAL_KINDS, length_bucket  # beside this script
 
-from classifier.corpus import (
-    HARD_ORGANIC_KINDS,
-    SOFT_PROMOTIONAL_KINDS,
-    bundled_corpus_path,
-    heldout_mask,
-    length_bucket,
-    load_corpus,
-)
+from classifier.corpus import bundled_corpus_path, heldout_mask, load_corpus
 from classifier.labels import NAMES
 from classifier.storage import atomic_writer
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
 
-from classifier.corpus import (
+from classifier.corpus import bundled_corpus_path, heldout_mask, load_corpus
+from classifier.normalize import normalize
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "data"))
+from corpus_rules import (
     COLUMNS,
     DOMAINS,
     FORMAL_KINDS,
@@ -19,14 +25,10 @@ from classifier.corpus import (
     PROMOTIONAL_KINDS,
     SOCIAL_PLATFORMS,
     SOFT_PROMOTIONAL_KINDS,
-    bundled_corpus_path,
-    heldout_mask,
     length_bucket,
-    load_corpus,
     near_duplicate_pairs,
     opening_words,
 )
-from classifier.normalize import normalize
 
 Row = dict[str, str]
 
