@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from classifier.passages import LONG_TEXT_WORDS
@@ -28,6 +29,23 @@ def _metrics_table(named: list[tuple[str, dict[str, Any]]]) -> list[str]:
     lines = ["| data | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
     for name, m in named:
         lines.append(f"| {name} | " + " | ".join(_fmt(m.get(k)) for k in keys) + " |")
+    return lines
+
+
+def _provenance(data: dict[str, Any]) -> list[str]:
+    """Where the training data came from, as far as the card knows."""
+    files = [str(f) for f in data.get("files", [])]
+    lines = []
+    if any(Path(f).name == "posts.csv" for f in files):
+        lines.append(
+            "- posts.csv is the bundled corpus if it is data/posts.csv of promo-he: written post by post by "
+            "the project, with fictional brands and people, following data/GUIDELINES.md (see data/README.md)."
+        )
+    others = [f for f in files if Path(f).name != "posts.csv"]
+    if others:
+        lines.append(f"- Your own data: {', '.join(others)}; its provenance is yours to record.")
+    if data.get("weighted"):
+        lines.append(f"- Post weights in training: {data['weighted']} (posts added with `--add` count more).")
     return lines
 
 
@@ -73,8 +91,7 @@ def render_markdown(card: dict[str, Any]) -> str:
         f"- Rows: {rows.get('promotional', 0)} promotional, {rows.get('organic', 0)} organic; "
         f"skipped: {data.get('skipped') or 'none'}",
         f"- SHA-256 of the data: `{data.get('sha256', 'n/a')}`",
-        "- The bundled corpus (data/posts.csv) was written post by post by the project, with fictional "
-        "brands and people, following data/GUIDELINES.md; see data/README.md.",
+        *_provenance(data),
         "",
         "## Decision threshold and calibration",
         "",
