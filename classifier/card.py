@@ -39,7 +39,7 @@ def _provenance(data: dict[str, Any]) -> list[str]:
     if any(Path(f).name == "posts.csv" for f in files):
         lines.append(
             "- posts.csv is the bundled corpus if it is data/posts.csv of promo-he: written post by post by "
-            "the project, with fictional brands and people, following data/GUIDELINES.md (see data/README.md)."
+            "the project, with fictional brands and people, following GUIDELINES.md (see data/README.md)."
         )
     others = [f for f in files if Path(f).name != "posts.csv"]
     if others:
