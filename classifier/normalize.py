@@ -37,6 +37,8 @@ _CHAR_MAP = str.maketrans(
     {
         **{m: None for m in NIQQUD_MARKS + BIDI_CONTROLS},
         "\u05be": "-",  # maqaf
+        # hyphen and dash variants: which one a writer types says nothing about the post
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
         "\u05f3": "'",  # Hebrew geresh
         "\u05f4": '"',  # Hebrew gershayim
         "\u2018": "'",
@@ -168,7 +170,7 @@ def normalize(text: str) -> str:
     """Normalise one Hebrew post for the model.
 
     Steps: Unicode NFKC; drop niqqud, cantillation and bidi/zero-width controls;
-    maqaf to ``-``; geresh/gershayim variants to ``'`` and ``"``; lower case;
+    maqaf and dash variants to ``-``; geresh/gershayim variants to ``'`` and ``"``; lower case;
     links, e-mail addresses, phone numbers, prices, percentages, @mentions and
     hashtags to placeholder tokens (a link keeps its domain, a hashtag its words);
     any non-digit character repeated more than three times capped at three;
