@@ -378,6 +378,20 @@ def score(
 @_threshold_option
 @_prior_option
 @click.option(
+    "--add",
+    "added",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Your labelled posts: show how a model retrained with them does, beside this one (slow).",
+)
+@click.option(
+    "--weight",
+    type=click.FloatRange(0, min_open=True),
+    default=3.0,
+    show_default=True,
+    help="As promo train's.",
+)
+@click.option(
     "--report",
     type=click.Path(path_type=Path, file_okay=False),
     help="Also write an HTML report with plots to this folder (needs the 'report' extra).",
@@ -390,6 +404,8 @@ def evaluate(
     fmt: str,
     threshold: float | None,
     prior: float | None,
+    added: tuple[Path, ...],
+    weight: float,
     report: Path | None,
 ) -> None:
     """Measure a model on labelled posts (default: the bundled corpus's held-out split).
@@ -404,6 +420,7 @@ def evaluate(
       promo evaluate my-labelled.csv --model models/mine.npz
       promo evaluate --format json > heldout.json
       promo evaluate --report reports/heldout
+      promo evaluate --add labels.jsonl --weight 3
     """
     from classifier.corpus import load_corpus
     from classifier.dataset import read_labelled
@@ -413,6 +430,14 @@ def evaluate(
 
     try:
         predictor = Predictor.load(model, prior=prior)
+        if added:
+            from classifier.corrections import compare
+
+            extra = read_labelled(list(added), text_column, label_column)
+            logger.info("retraining with %d posts of yours, five times for cross-validation", len(extra))
+            comparison = compare(predictor, extra, weight)
+            click.echo(json.dumps(comparison.to_dict(), indent=2) if fmt == "json" else comparison.render())
+            return
         posts = read_labelled(list(data), text_column, label_column) if data else load_corpus("heldout")
         for line in posts.skipped_summary():
             logger.warning(line)

@@ -14,7 +14,9 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(["engine", "features"], 2),
     **dict.fromkeys(["model", "card", "storage", "metrics", "pipeline", "dataset", "tables", "training"], 3),
     **dict.fromkeys(["predictor", "explain"], 4),
-    **dict.fromkeys(["inputs", "output", "scoring", "corpus", "evaluation", "report", "default_model"], 5),
+    **dict.fromkeys(
+        ["inputs", "output", "scoring", "corpus", "evaluation", "report", "default_model", "corrections"], 5
+    ),
     **dict.fromkeys(["cli", "service", "spark", "__init__", "__main__"], 6),
 }
 
