@@ -88,7 +88,9 @@ GAPS = """## Known gaps and biases
   measured on the corpus overstate quality on real posts; the false-positive rate on real
   comments above is the check on that.
 - **Balanced by design.** About half the posts are promotional; real feeds have far fewer. Scores
-  are calibrated for this balance: on a feed with few ads, expect more false alarms per true ad.
+  are calibrated for this balance: on a feed with few ads, expect more false alarms per true ad,
+  or pass `--prior` with the feed's share (`benchmarks/prior.py` measures what each prior does
+  on real text).
 - **Hard and soft cases are over-represented** on purpose (see the shares above), which makes the
   corpus harder than typical traffic.
 - **Undisclosed influencer posts and genuine recommendations overlap**: the text alone often
