@@ -89,6 +89,9 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     the temporary file is removed if writing fails.
     """
     path = Path(path)
+    if path.exists() and not path.is_file():
+        # renaming over a device (/dev/full, /dev/stdout) or a folder would replace it, not write to it
+        raise ClassifierError(f"{path}: not a regular file; write to a file path instead")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:

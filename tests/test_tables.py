@@ -214,3 +214,31 @@ def test_score_any_table_never_crashes(
     assert result.exit_code in (0, 1), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert len(result.stdout.splitlines()) == len([r for r in rows])
+
+
+def test_output_to_a_device_or_folder_is_refused_and_leaves_it_alone(
+    runner: CliRunner, model_file: Path, tmp_path: Path
+) -> None:
+    table = _write(tmp_path / "export.csv")
+    args = ["score", str(table), "--text-column", "body", "--model", str(model_file)]
+    for target in ("/dev/full", str(tmp_path)):
+        if not os.path.exists(target):
+            continue
+        before = os.stat(target)
+        result = runner.invoke(main, [*args, "-o", target + ("" if target.startswith("/dev") else "/")])
+        assert result.exit_code in (1, 2) and "Traceback" not in result.output
+        after = os.stat(target)
+        assert (before.st_mode, before.st_ino) == (after.st_mode, after.st_ino)
+
+
+def test_an_interrupted_write_leaves_no_partial_file(tmp_path: Path) -> None:
+    from classifier.output import ScoredPost, write_results
+
+    def results():  # type: ignore[no-untyped-def]
+        yield ScoredPost("a", 0.5, "organic", {"language": "he"})
+        raise KeyboardInterrupt  # Ctrl-C in the middle of the run
+
+    target = tmp_path / "out.csv"
+    with pytest.raises(KeyboardInterrupt):
+        write_results(results(), target)
+    assert list(tmp_path.iterdir()) == []
