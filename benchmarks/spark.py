@@ -4,7 +4,8 @@
 
 Writes N rows (the corpus's posts, cycled, with an id) to Parquet, then scores them with
 ``classifier.spark.score_files`` under ``local[1]`` and ``local[2]`` (Parquet in, Parquet
-out, session start-up included), and with ``promo score FILE.parquet -o out.parquet`` on the
+out, session start-up included; the input repartitioned so that both cores get work, since one
+Parquet file is read as one partition), and with ``promo score FILE.parquet -o out.parquet`` on the
 same rows. Results are printed and written between the spark markers of benchmarks/README.md.
 """
 
@@ -27,7 +28,7 @@ _RUN = """
 import sys, time
 from classifier.spark import score_files
 start = time.perf_counter()
-rows = score_files(sys.argv[1], sys.argv[2], master=sys.argv[3])
+rows = score_files(sys.argv[1], sys.argv[2], master=sys.argv[3], partitions=int(sys.argv[4]))
 print(rows, time.perf_counter() - start)
 """
 
@@ -35,6 +36,12 @@ print(rows, time.perf_counter() - start)
 def main() -> None:
     parser = argparse.ArgumentParser(description="Spark scoring speed on this machine.")
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--partitions",
+        type=int,
+        default=4,
+        help="partitions of the input (one Parquet file is one partition)",
+    )
     parser.add_argument(
         "--no-write", action="store_true", help="print only; leave benchmarks/README.md alone"
     )
@@ -53,7 +60,15 @@ def main() -> None:
         results = {}
         for master in ("local[1]", "local[2]"):
             out = subprocess.run(
-                [sys.executable, "-c", _RUN, str(source), str(folder / f"out-{master[6]}"), master],
+                [
+                    sys.executable,
+                    "-c",
+                    _RUN,
+                    str(source),
+                    str(folder / f"out-{master[6]}"),
+                    master,
+                    str(args.partitions),
+                ],
                 capture_output=True,
                 text=True,
                 check=True,
@@ -77,7 +92,8 @@ def main() -> None:
     rate = {m: rows / seconds for m, (rows, seconds) in results.items()}
     lines = [
         f"Measured {date.today()}; {args.rows:,} rows (corpus posts, cycled) in Parquet. "
-        f"Command: `python benchmarks/spark.py --rows {args.rows}`. Times include Spark's start-up.",
+        f"Command: `python benchmarks/spark.py --rows {args.rows}` (the input repartitioned into "
+        f"{args.partitions} partitions). Times include Spark's start-up.",
         "",
         "| run | rows/s | wall time |",
         "|---|---:|---:|",
