@@ -72,6 +72,23 @@ def _progress(results_elsewhere: bool) -> Any:
     return tqdm(unit=" posts", file=sys.stderr, mininterval=0.5, delay=2.0, smoothing=0.1)
 
 
+_add_option = click.option(
+    "--add",
+    "added",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Your own labelled posts (e.g. the review page's labels.jsonl): train learns them besides the "
+    "bundled corpus; evaluate shows how a model retrained with them does beside this one (slow).",
+)
+_weight_option = click.option(
+    "--weight",
+    type=click.FloatRange(0, min_open=True),
+    default=3.0,
+    show_default=True,
+    help="How much each --add post counts against one corpus post.",
+)
+
+
 def _fail(error: ClassifierError) -> NoReturn:
     click.echo(f"error: {error}", err=True)
     sys.exit(1)
@@ -122,20 +139,8 @@ def main(verbose: int, quiet: bool) -> None:
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the folds and the classifier.")
 @click.option("--force", is_flag=True, help="Replace --out even when it is not a model of this package.")
-@click.option(
-    "--add",
-    "added",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Your own labelled posts (e.g. the review page's labels.jsonl) to learn besides the bundled corpus.",
-)
-@click.option(
-    "--weight",
-    type=click.FloatRange(0, min_open=True),
-    default=3.0,
-    show_default=True,
-    help="How much each --add post counts against one corpus post.",
-)
+@_add_option
+@_weight_option
 def train(
     data: tuple[Path, ...],
     out: Path | None,
@@ -377,20 +382,8 @@ def score(
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_threshold_option
 @_prior_option
-@click.option(
-    "--add",
-    "added",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Your labelled posts: show how a model retrained with them does, beside this one (slow).",
-)
-@click.option(
-    "--weight",
-    type=click.FloatRange(0, min_open=True),
-    default=3.0,
-    show_default=True,
-    help="As promo train's.",
-)
+@_add_option
+@_weight_option
 @click.option(
     "--report",
     type=click.Path(path_type=Path, file_okay=False),
