@@ -73,14 +73,21 @@ class HashedFeatures(TransformerMixin, BaseEstimator):
 
     def fit(self, X: Sequence[str], y: object = None) -> HashedFeatures:
         """Learn each hashed column's idf: ``ln((1 + n) / (1 + df)) + 1``, or 0 below ``min_df``."""
-        texts = _texts(X)
+        self._fit_batch(_texts(X))
+        return self
+
+    def fit_transform(self, X: Sequence[str], y: object = None, **fit_params: Any) -> sp.csr_matrix:
+        """:meth:`fit` then :meth:`transform`, extracting the texts once."""
+        batch = self._fit_batch(_texts(X))
+        return batch_matrix(batch, self.idf_, self.settings)
+
+    def _fit_batch(self, texts: list[str]) -> Batch:
         settings = self.settings
         batch = extract(texts, settings)
-        n = len(texts)
-        df = document_frequency(batch, np.arange(n), settings.width)
-        self.idf_ = idf_of(df, n, self.min_df)
+        df = document_frequency(batch, np.arange(len(texts)), settings.width)
+        self.idf_ = idf_of(df, len(texts), self.min_df)
         self.n_features_in_ = 1
-        return self
+        return batch
 
     def transform(self, X: Sequence[str]) -> sp.csr_matrix:
         """The feature matrix: hashed columns first, then the cues."""

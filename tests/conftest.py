@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from classifier import Predictor, TrainConfig, train
 from classifier.dataset import LabelledPosts
@@ -63,6 +64,12 @@ ORGANIC = [
     "יש למישהו טיפ איך להרדים תינוקת שלא ישנה בלילות?",
     "עברנו דירה לחיפה, מחפשים חברים חדשים לטיולים בכרמל",
 ]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Click's runner for the command line tests."""
+    return CliRunner()
 
 
 @pytest.fixture(scope="session")

@@ -16,11 +16,6 @@ from classifier.storage import card_path
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
 def posts_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "posts"
     (folder / "sub").mkdir(parents=True)

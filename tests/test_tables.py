@@ -23,11 +23,6 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
 def _write(path: Path) -> Path:
     if path.suffix == ".parquet":
         pa = pytest.importorskip("pyarrow")
