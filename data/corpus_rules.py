@@ -32,7 +32,7 @@ ORGANIC_KINDS = frozenset(
         "community_notice", "excited_personal", "price_talk", "job_ad", "charity",
         # formal registers: journalism, reference, advice, long personal writing
         "news_article", "tech_news", "encyclopedic", "consumer_guide", "forum_answer", "personal_blog",
-        "product_comparison",
+        "product_comparison", "consumer_feedback",
     }
 )  # fmt: skip
 #: Promotional kinds without a price or a "buy now": the soft cases.
@@ -48,7 +48,7 @@ HARD_ORGANIC_KINDS = frozenset(
     {
         "brand_complaint", "genuine_recommendation", "recommendation_request", "about_marketing",
         "community_notice", "excited_personal", "price_talk", "job_ad", "charity", "tech_news",
-        "consumer_guide", "product_comparison",
+        "consumer_guide", "product_comparison", "consumer_feedback",
     }
 )  # fmt: skip
 DOMAINS = frozenset(
@@ -66,7 +66,9 @@ PLATFORMS = frozenset(
         "linkedin", "forum", "telegram",
         # formal registers
         "website", "blog", "news_site", "encyclopedia", "gov_site", "email", "sms", "press_wire",
-        "classifieds",
+        "classifieds", "transcript",
+        # short answers to a customer survey or feedback form
+        "survey",
     }
 )  # fmt: skip
 
@@ -75,7 +77,7 @@ PLATFORMS = frozenset(
 SOCIAL_PLATFORMS = frozenset(
     {
         "facebook", "facebook_group", "instagram", "tiktok", "x", "whatsapp", "youtube_comment",
-        "linkedin", "forum", "telegram",
+        "linkedin", "forum", "telegram", "survey",
     }
 )  # fmt: skip
 #: The kinds written for the formal registers (web pages, press, e-mail, journalism, reference).
