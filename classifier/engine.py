@@ -51,7 +51,8 @@ _SALTS = {
     "bigram": 0x3C6EF372FE94F82B,
 }
 _BIGRAM_Q = np.uint64(0x94D049BB133111EB)
-_PREFIX_LETTERS = np.array([ord(c) for c in "והבכלמש"], dtype=np.uint32)
+_PREFIX = np.zeros(1 << 16, dtype=bool)  # the Hebrew prefix letters, by code point
+_PREFIX[[ord(c) for c in "והבכלמש"]] = True
 
 
 @dataclass(frozen=True)
@@ -404,7 +405,7 @@ def extract(
         token_post = post_of[token_a]
         # the starts of each token without one and two prefix letters, where it has them
         hebrew = (codes >= 0x5D0) & (codes <= 0x5EA)
-        is_prefix = np.isin(codes, _PREFIX_LETTERS)
+        is_prefix = _PREFIX[small]
         last = length - 1
         stripped: list[tuple[int, np.ndarray]] = []
         for strip in (1, 2):
@@ -568,6 +569,25 @@ class LinearModel:
         """``idf**2`` per hashed column, computed once (in the idf's own precision)."""
         return self._cached("_idf_squared", lambda: self.idf * self.idf)
 
+    @property
+    def weight_pairs(self) -> np.ndarray:
+        """``(coef * idf, idf**2)`` per hashed column side by side, computed once.
+
+        Scoring gathers both values of every occurrence; side by side they share a
+        cache line, which halves the memory traffic of the gather.
+        """
+        return self._cached(
+            "_weight_pairs", lambda: np.ascontiguousarray(np.stack([self.weighted_idf, self.idf_squared], 1))
+        )
+
+    def _sum_block(self, post: np.ndarray, bucket: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per-piece ``sum(coef * idf)`` and ``sum(idf**2)`` over one block's occurrences."""
+        pairs = self.weight_pairs.take(bucket, axis=0)
+        return (
+            np.bincount(post, weights=pairs[:, 0], minlength=size)[:size],
+            np.bincount(post, weights=pairs[:, 1], minlength=size)[:size],
+        )
+
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         """The log-odds of each whole text (before calibration).
 
@@ -592,13 +612,13 @@ class LinearModel:
             return np.zeros(0), np.zeros(0)
         sums: dict[str, np.ndarray] = {}
         norms: dict[str, np.ndarray] = {}
-        weighted, squared = self.weighted_idf, self.idf_squared
 
         def add(block: str, post: np.ndarray, bucket: np.ndarray, size: int) -> None:
             if block not in sums:
                 sums[block], norms[block] = np.zeros(size), np.zeros(size)
-            sums[block] += np.bincount(post, weights=weighted[bucket], minlength=size)[:size]
-            norms[block] += np.bincount(post, weights=squared[bucket], minlength=size)[:size]
+            weighted, squared = self._sum_block(post, bucket, size)
+            sums[block] += weighted
+            norms[block] += squared
 
         batch = extract(texts, self.settings, sink=add)
         return self._combine(batch, sums, norms)
@@ -643,6 +663,5 @@ class LinearModel:
             ("word", batch.word_post, batch.word_bucket),
             ("char", batch.char_post, batch.char_bucket),
         ):
-            sums[block] = np.bincount(post, weights=self.weighted_idf[bucket], minlength=size)[:size]
-            norms[block] = np.bincount(post, weights=self.idf_squared[bucket], minlength=size)[:size]
+            sums[block], norms[block] = self._sum_block(post, bucket, size)
         return self._combine(batch, sums, norms)

@@ -67,17 +67,20 @@ def split_passages(text: str) -> list[tuple[int, int]]:
     >>> [post[a:b] for a, b in split_passages(post)]
     ['שלום לכולם. היה יום ארוך.', 'רוצים הנחה? היכנסו לאתר שלנו עכשיו!']
     """
-    whole = _spans(_LINE, text)
-    if not whole:
+    lines = _spans(_LINE, text)
+    if not lines:
         return []
-    everything = [(whole[0][0], whole[-1][1])]
-    if len(_spans(_SENTENCE, text)) < MIN_SENTENCES:
+    everything = [(lines[0][0], lines[-1][1])]
+    sentences = _spans(_SENTENCE, text)
+    if len(sentences) < MIN_SENTENCES:
         return everything
-    for pattern in (_PARAGRAPH, _LINE, _SENTENCE):
-        spans = _spans(pattern, text)
-        if len(spans) > 1:
-            return spans
-    return everything
+    if "\n" in text:
+        paragraphs = _spans(_PARAGRAPH, text)
+        if len(paragraphs) > 1:
+            return paragraphs
+        if len(lines) > 1:
+            return lines
+    return sentences
 
 
 _ENDS = np.array([ord(c) for c in ".!?…"], dtype=np.uint32)
