@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import platform
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,7 +25,7 @@ from sklearn.pipeline import Pipeline
 from classifier._version import __version__
 from classifier.config import TrainConfig
 from classifier.dataset import LabelledPosts
-from classifier.engine import LinearModel, extract
+from classifier.engine import Batch, FeatureSettings, LinearModel, extract
 from classifier.errors import ClassifierError
 from classifier.features import HashedFeatures, batch_matrix, document_frequency, idf_of, subset_batch
 from classifier.metrics import choose_threshold, expected_calibration_error, summarize
@@ -170,34 +173,68 @@ def _linear_of(settings: Any, idf: np.ndarray, classifier: LogisticRegression) -
     )
 
 
+#: Training sets smaller than this cross-validate in one process: forking costs more than it saves.
+PARALLEL_FOLDS_MIN_POSTS = 2000
+
+
+@dataclass(frozen=True)
+class _FoldData:
+    """What every fold reads: the extracted texts, their labels and weights, the settings."""
+
+    batch: Batch
+    settings: FeatureSettings
+    y: np.ndarray
+    weights: np.ndarray
+    config: TrainConfig
+    classifier: LogisticRegression
+
+
+#: The fold data a forked worker inherits from its parent (set just before the pool forks).
+_FOLD_DATA: _FoldData | None = None
+
+
+def _fold(rows: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Fit one fold on its training rows; the log-odds of its test rows (whole and best passage)."""
+    data = _FOLD_DATA
+    assert data is not None, "fold data not set"
+    fit_rows, test_rows = rows
+    df = document_frequency(data.batch, fit_rows, data.settings.width)
+    idf = idf_of(df, len(fit_rows), data.config.min_df)
+    classifier = clone(data.classifier)
+    matrix = batch_matrix(subset_batch(data.batch, fit_rows), idf, data.settings)
+    classifier.fit(matrix, data.y[fit_rows], sample_weight=data.weights[fit_rows])
+    linear = _linear_of(data.settings, idf, classifier)
+    return test_rows, linear.decide(subset_batch(data.batch, test_rows))
+
+
 def _out_of_fold(
     texts: list[str], y: np.ndarray, config: TrainConfig, folds: StratifiedKFold, weights: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold log-odds of every text and of its best passage (NaN for one-passage texts).
 
     Each text is extracted once; each fold learns its own idf and classifier from its
-    training rows only.
+    training rows only. Folds run in forked processes, one per core, when there are
+    enough texts: liblinear seeds one global generator per process, so processes (unlike
+    threads) keep training deterministic.
     """
+    global _FOLD_DATA
     pipeline = build_pipeline(config)
     features: HashedFeatures = pipeline.named_steps["features"]
-    settings = features.settings
-    batch = extract(texts, settings)
+    batch = extract(texts, features.settings)
     whole = np.zeros(len(texts))
     best = np.full(len(texts), np.nan)
-
-    def fold(rows: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-        fit_rows, test_rows = rows
-        df = document_frequency(batch, fit_rows, settings.width)
-        idf = idf_of(df, len(fit_rows), config.min_df)
-        classifier = clone(pipeline.named_steps["classifier"])
-        matrix = batch_matrix(subset_batch(batch, fit_rows), idf, settings)
-        classifier.fit(matrix, y[fit_rows], sample_weight=weights[fit_rows])
-        linear = _linear_of(settings, idf, classifier)
-        return test_rows, linear.decide(subset_batch(batch, test_rows))
-
-    # one fold after the other: liblinear seeds one global generator, so folds in threads would
-    # make training depend on their timing
-    for test_rows, (fold_whole, fold_best) in map(fold, folds.split(np.zeros(len(texts)), y)):
+    splits = list(folds.split(np.zeros(len(texts)), y))
+    workers = min(len(splits), os.cpu_count() or 1)
+    _FOLD_DATA = _FoldData(batch, features.settings, y, weights, config, pipeline.named_steps["classifier"])
+    try:
+        if workers > 1 and len(texts) >= PARALLEL_FOLDS_MIN_POSTS and os.name == "posix":
+            with ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as pool:
+                results = list(pool.map(_fold, splits))
+        else:
+            results = [_fold(rows) for rows in splits]
+    finally:
+        _FOLD_DATA = None
+    for test_rows, (fold_whole, fold_best) in results:
         whole[test_rows], best[test_rows] = fold_whole, fold_best
     return whole, best
 

@@ -28,6 +28,21 @@ def test_train_is_deterministic(
     assert again.card["cv_metrics"] == tiny_model.card["cv_metrics"]
 
 
+def test_folds_in_processes_train_the_same_model_as_folds_in_turn(
+    tiny_posts: LabelledPosts,
+    tiny_config: TrainConfig,
+    tiny_model: TrainedModel,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if (os.cpu_count() or 1) < 2 or os.name != "posix":
+        pytest.skip("folds run in processes only with two or more cores on POSIX")
+    monkeypatch.setattr(training, "PARALLEL_FOLDS_MIN_POSTS", 1)
+    forked = train(tiny_posts, tiny_config)
+    assert forked.card["cv_metrics"] == tiny_model.card["cv_metrics"]
+    assert forked.card["threshold"] == tiny_model.card["threshold"]
+    assert np.array_equal(forked.model.linear.coef, tiny_model.model.linear.coef)
+
+
 def test_train_card_describes_data_config_and_metrics(tiny_model: TrainedModel) -> None:
     card = tiny_model.card
     assert card["training_data"]["rows"] == {"organic": 24, "promotional": 24}
