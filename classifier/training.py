@@ -193,29 +193,40 @@ class _FoldData:
 _FOLD_DATA: _FoldData | None = None
 
 
-def _fold(rows: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """Fit one fold on its training rows; the log-odds of its test rows (whole and best passage)."""
+def _fit_rows(fit_rows: np.ndarray) -> tuple[np.ndarray, LogisticRegression]:
+    """Learn the idf and the classifier from the texts ``fit_rows`` of the fold data."""
     data = _FOLD_DATA
     assert data is not None, "fold data not set"
-    fit_rows, test_rows = rows
     df = document_frequency(data.batch, fit_rows, data.settings.width)
     idf = idf_of(df, len(fit_rows), data.config.min_df)
     classifier = clone(data.classifier)
     matrix = batch_matrix(subset_batch(data.batch, fit_rows), idf, data.settings)
     classifier.fit(matrix, data.y[fit_rows], sample_weight=data.weights[fit_rows])
+    return idf, classifier
+
+
+def _task(rows: tuple[np.ndarray, np.ndarray | None]) -> tuple[Any, ...]:
+    """One fold (the log-odds of its test rows, whole and best passage), or the final fit (no test rows)."""
+    fit_rows, test_rows = rows
+    idf, classifier = _fit_rows(fit_rows)
+    if test_rows is None:
+        return idf, classifier
+    data = _FOLD_DATA
+    assert data is not None, "fold data not set"
     linear = _linear_of(data.settings, idf, classifier)
     return test_rows, linear.decide(subset_batch(data.batch, test_rows))
 
 
-def _out_of_fold(
+def _cross_validate_and_fit(
     texts: list[str], y: np.ndarray, config: TrainConfig, folds: StratifiedKFold, weights: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold log-odds of every text and of its best passage (NaN for one-passage texts).
+) -> tuple[np.ndarray, np.ndarray, Pipeline]:
+    """Out-of-fold log-odds of every text and of its best passage (NaN for one-passage texts), and
+    the pipeline fitted on all texts.
 
     Each text is extracted once; each fold learns its own idf and classifier from its
-    training rows only. Folds run in forked processes, one per core, when there are
-    enough texts: liblinear seeds one global generator per process, so processes (unlike
-    threads) keep training deterministic.
+    training rows only. The folds and the final fit run in forked processes, one per
+    core, when there are enough texts: liblinear seeds one global generator per
+    process, so processes (unlike threads) keep training deterministic.
     """
     global _FOLD_DATA
     pipeline = build_pipeline(config)
@@ -223,20 +234,26 @@ def _out_of_fold(
     batch = extract(texts, features.settings)
     whole = np.zeros(len(texts))
     best = np.full(len(texts), np.nan)
-    splits = list(folds.split(np.zeros(len(texts)), y))
-    workers = min(len(splits), os.cpu_count() or 1)
+    # the final fit first: it is the longest task
+    tasks: list[tuple[np.ndarray, np.ndarray | None]] = [(np.arange(len(texts)), None)]
+    tasks += list(folds.split(np.zeros(len(texts)), y))
+    workers = min(len(tasks), os.cpu_count() or 1)
     _FOLD_DATA = _FoldData(batch, features.settings, y, weights, config, pipeline.named_steps["classifier"])
     try:
         if workers > 1 and len(texts) >= PARALLEL_FOLDS_MIN_POSTS and os.name == "posix":
             with ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as pool:
-                results = list(pool.map(_fold, splits))
+                results = list(pool.map(_task, tasks))
         else:
-            results = [_fold(rows) for rows in splits]
+            results = [_task(rows) for rows in tasks]
     finally:
         _FOLD_DATA = None
-    for test_rows, (fold_whole, fold_best) in results:
+    (idf, classifier), folds_done = results[0], results[1:]
+    for test_rows, (fold_whole, fold_best) in folds_done:
         whole[test_rows], best[test_rows] = fold_whole, fold_best
-    return whole, best
+    features.idf_ = idf
+    features.n_features_in_ = 1
+    pipeline.steps[-1] = ("classifier", classifier)
+    return whole, best, pipeline
 
 
 def _choose_aggregation(
@@ -298,9 +315,9 @@ def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedMod
     texts, y = list(posts.texts), np.asarray(posts.labels, dtype=int)
     folds = StratifiedKFold(n_splits=config.cv_folds, shuffle=True, random_state=config.seed)
 
-    logger.info("cross-validating on %d posts (%d folds)", len(texts), config.cv_folds)
+    logger.info("cross-validating on %d posts (%d folds) and fitting on all", len(texts), config.cv_folds)
     weights = np.asarray(posts.weights if posts.weights is not None else np.ones(len(texts)), dtype=float)
-    whole, best = _out_of_fold(texts, y, config, folds, weights)
+    whole, best, pipeline = _cross_validate_and_fit(texts, y, config, folds, weights)
     aggregation, by_rule = _choose_aggregation(whole, best, y, config)
     decision = aggregate(whole, best, aggregation)
     methods = CALIBRATIONS if config.calibration == "auto" else (config.calibration,)
@@ -325,14 +342,7 @@ def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedMod
             "lower --target-precision"
         ) from None
     cv_metrics = summarize(y, scores, threshold)
-    logger.info(
-        "aggregation %s, calibration %s, threshold %.3f; fitting on all %d posts",
-        aggregation,
-        chosen,
-        threshold,
-        len(texts),
-    )
-    pipeline = build_pipeline(config).fit(texts, y, classifier__sample_weight=weights)
+    logger.info("aggregation %s, calibration %s, threshold %.3f", aggregation, chosen, threshold)
     model = Model(
         linear=export_linear(pipeline),
         calibration=_fit_calibration(decision, y, chosen),
