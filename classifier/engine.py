@@ -128,12 +128,15 @@ class _CueTable:
     single_stems: tuple[int, ...]
     #: the low 16 bits of every key, to rule most tokens out with one lookup
     seen: np.ndarray
+    #: the same for the first token of every two-token wording
+    first_seen: np.ndarray
 
 
 def _cue_table() -> _CueTable:
     entries: dict[str, list[tuple[int, int]]] = {"word": [], "line": [], "stem": [], "pair": []}
     pair_shapes: set[tuple[int, int]] = set()
     single_stems: set[int] = set()
+    first_seen = np.zeros(1 << 16, dtype=bool)
     for cue, wordings in enumerate(CUE_WORDINGS.values()):
         for wording in wordings:
             parts = wording.split()
@@ -145,6 +148,7 @@ def _cue_table() -> _CueTable:
                         len(second) - 1 if second.endswith("*") else 0,
                     )
                 )
+                first_seen[_poly(first.rstrip("*")) & 0xFFFF] = True
                 key = _poly(first.rstrip("*")) * int(_BIGRAM_Q) + _poly(second.rstrip("*"))
                 entries["pair"].append((key & _MASK64, cue))
             elif wording.startswith("^"):
@@ -161,7 +165,7 @@ def _cue_table() -> _CueTable:
         keys[kind] = np.asarray([k for k, _ in ordered], dtype=np.uint64)
         cues[kind] = np.asarray([c for _, c in ordered], dtype=np.int64)
         seen[[k & 0xFFFF for k, _ in ordered]] = True
-    return _CueTable(keys, cues, tuple(sorted(pair_shapes)), tuple(sorted(single_stems)), seen)
+    return _CueTable(keys, cues, tuple(sorted(pair_shapes)), tuple(sorted(single_stems)), seen, first_seen)
 
 
 #: The cues, in column order, as a reader would name them.
@@ -456,11 +460,6 @@ def extract(
             ok = token_b[at] - starts >= size
             return hash_of(starts[ok], starts[ok] + size), at[ok]
 
-        followed = np.flatnonzero(token_post[1:] == token_post[:-1]) if count > 1 else token_a[:0]
-        seconds: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        for size in {second for _, second in _CUES.pair_shapes}:
-            every = np.arange(count)
-            seconds[size] = (token_hash, every) if size == 0 else stem_keys(token_a, every, size)
         for strip, at in [(0, np.arange(count)), *stripped]:
             starts = token_a[at] + strip
             whole = hash_of(starts, token_b[at])
@@ -470,20 +469,28 @@ def extract(
             for size in _CUES.single_stems:
                 keys, where = stem_keys(starts, at, size)
                 hit(where, "stem", keys)
+            firsts: dict[int, tuple[np.ndarray, np.ndarray]] = {}
             for first_size, second_size in _CUES.pair_shapes:
-                if first_size:
-                    first_keys, first_at = stem_keys(starts, at, first_size)
+                if first_size not in firsts:
+                    keys, where = stem_keys(starts, at, first_size) if first_size else (whole, at)
+                    # only tokens that begin some two-token wording, and are followed in their post
+                    keep = _CUES.first_seen[(keys & np.uint64(0xFFFF)).astype(np.int64)]
+                    keep &= where + 1 < count
+                    keep[keep] = token_post[where[keep] + 1] == token_post[where[keep]]
+                    firsts[first_size] = keys[keep], where[keep]
+                first_keys, first_at = firsts[first_size]
+                second_at = first_at + 1
+                if second_size:
+                    long_enough = token_b[second_at] - token_a[second_at] >= second_size
+                    first_keys, first_at, second_at = (
+                        first_keys[long_enough],
+                        first_at[long_enough],
+                        second_at[long_enough],
+                    )
+                    second_keys = hash_of(token_a[second_at], token_a[second_at] + second_size)
                 else:
-                    first_keys, first_at = whole, at
-                dense = np.zeros(count, dtype=np.uint64)
-                has = np.zeros(count, dtype=bool)
-                dense[first_at], has[first_at] = first_keys, True
-                second_keys, second_at = seconds[second_size]
-                dense2 = np.zeros(count, dtype=np.uint64)
-                has2 = np.zeros(count, dtype=bool)
-                dense2[second_at], has2[second_at] = second_keys, True
-                pairs = followed[has[followed] & has2[followed + 1]]
-                hit(pairs, "pair", _pair(dense[pairs], dense2[pairs + 1]), end_offset=1)
+                    second_keys = token_hash[second_at]
+                hit(first_at, "pair", _pair(first_keys, second_keys), end_offset=1)
         tokens = np.concatenate(hit_token)
         cues = np.concatenate(hit_cue)
         ends = np.concatenate(hit_end)
