@@ -21,6 +21,7 @@ from classifier.metrics import summarize
 from classifier.predictor import Predictor
 from classifier.training import check_added, train
 
+#: Cross-validation folds over the user's posts.
 FOLDS = 5
 
 

@@ -214,6 +214,12 @@ _CONTENT = r"(?:תוכן|פוסט|סרטון)"  # "sponsored content / post / vi
 _AFFILIATE = r"(?:אפי?לי?א?י{0,2}ט|affiliate)"
 _NOT_FUNDING = r"(?:ה?המונים|מלא|בנקאי|חוץ|עצמי|נוח)"
 
+_SHATAP = rf"{_LEFT}{_PREFIX}שת{_GERSHAYIM}?פ{_RIGHT}(?:{_SPACE}בתשלום{_RIGHT})?"  # "shatap", paid or not
+_PAID_COOPERATION = rf"{_LEFT}{_PREFIX}שי?תוף{_SEP}פעולה{_SEP}(?:בתשלום|מסחרי){_RIGHT}"
+_AFFILIATE_LINK = (
+    rf"{_LEFT}{_PREFIX}(?:קישור|קישורי|קישורים|לינק|לינקים){_SEP}(?:שותפים|שותף|{_AFFILIATE}){_RIGHT}"
+)
+
 # (pattern, kind, canonical); the marker is the named group ``m`` when there is one.
 _PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind, canonical)
@@ -226,21 +232,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (rf"{_LEFT}{_PREFIX}(?:ממומנ(?:ת|ים|ות)|ממומן|מומנה|מומן){_RIGHT}", HEBREW_STATEMENT, "ממומן"),
         (rf"{_LEFT}{_PREFIX}במימון{_RIGHT}(?!{_SPACE}{_NOT_FUNDING}{_RIGHT})", HEBREW_STATEMENT, "במימון"),
         (rf"{_LEFT}{_PREFIX}בחסות{_RIGHT}", HEBREW_STATEMENT, "בחסות"),
-        (
-            rf"{_LEFT}{_PREFIX}שת{_GERSHAYIM}?פ{_RIGHT}(?:{_SPACE}בתשלום{_RIGHT})?",
-            HEBREW_STATEMENT,
-            'שת"פ',
-        ),
-        (
-            rf"{_LEFT}{_PREFIX}שי?תוף{_SEP}פעולה{_SEP}(?:בתשלום|מסחרי){_RIGHT}",
-            HEBREW_STATEMENT,
-            'שת"פ',
-        ),
-        (
-            rf"{_LEFT}{_PREFIX}(?:קישור|קישורי|קישורים|לינק|לינקים){_SEP}(?:שותפים|שותף|{_AFFILIATE}){_RIGHT}",
-            HEBREW_STATEMENT,
-            "קישור שותפים",
-        ),
+        (_SHATAP, HEBREW_STATEMENT, 'שת"פ'),
+        (_PAID_COOPERATION, HEBREW_STATEMENT, 'שת"פ'),
+        (_AFFILIATE_LINK, HEBREW_STATEMENT, "קישור שותפים"),
         (rf"{_LEFT}{_PREFIX}מודעה{_RIGHT}", HEBREW_STATEMENT, "מודעה"),
         (rf"{_LEFT}(?:ו?ב)?שי?תוף{_SEP}פעולה{_RIGHT}", HEBREW_PARTNERSHIP, "שיתוף פעולה"),
         (rf"{_LEFT}ו?בשי?תוף{_SPACE}עם{_RIGHT}", HEBREW_PARTNERSHIP, "בשיתוף עם"),
@@ -319,7 +313,7 @@ def find_markers(text: str) -> list[Marker]:
     Parameters
     ----------
     text : str
-        The post as written.
+        The post as written; the markers' offsets refer to it.
 
     Returns
     -------
@@ -357,7 +351,7 @@ def classify_disclosure(text: str) -> Disclosure:
     Parameters
     ----------
     text : str
-        The post as written.
+        The post as written, markers in any spelling or script.
 
     Returns
     -------
@@ -425,7 +419,7 @@ def strip_markers(text: str) -> str:
     Parameters
     ----------
     text : str
-        The post as written.
+        The post whose markers are to go.
 
     Returns
     -------

@@ -180,7 +180,7 @@ def normalize(text: str) -> str:
     Parameters
     ----------
     text : str
-        The post as written.
+        A post as written, or already normalised (normalising twice changes nothing).
 
     Returns
     -------
