@@ -149,7 +149,9 @@ def test_killing_the_service_loses_no_acknowledged_correction(model_file: Path, 
 
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         futures = [pool.submit(send, i) for i in range(400)]
-        time.sleep(0.3)
+        deadline = time.monotonic() + 20
+        while len(acknowledged) < 5 and time.monotonic() < deadline:  # kill it mid-stream, however slow
+            time.sleep(0.01)
         process.send_signal(signal.SIGKILL)
         concurrent.futures.wait(futures)
     process.wait()
