@@ -35,6 +35,8 @@ class Comparison:
         The user's posts.
     old_right, new_right : int
         How many of them each model labels as the user did (the new one under cross-validation).
+    fixed, broken : int
+        Posts the old model got wrong and the new one right, and the other way round.
     old_heldout_f1, new_heldout_f1 : float
         Macro-F1 of each on the corpus's held-out split.
     """
@@ -42,6 +44,8 @@ class Comparison:
     posts: int
     old_right: int
     new_right: int
+    fixed: int
+    broken: int
     old_heldout_f1: float
     new_heldout_f1: float
 
@@ -56,6 +60,8 @@ class Comparison:
                 "                         old model   retrained with your posts",
                 f"your posts labelled right  {self.old_right:>5} / {self.posts:<5} "
                 f"{self.new_right:>5} / {self.posts} (5-fold cross-validation)",
+                f"wrong before, right now: {self.fixed} of {self.posts - self.old_right}; "
+                f"right before, wrong now: {self.broken}",
                 f"held-out macro-F1          {self.old_heldout_f1:>8.3f}    {self.new_heldout_f1:>8.3f}",
             ]
         )
@@ -91,10 +97,13 @@ def compare(
         test = added.subset((fold_of == fold).tolist())
         new_right[fold_of == fold] = _right(Predictor(model.model, model.card), test)
     full = train(base.plus(added, weight), config)
+    old_right = _right(old, added)
     return Comparison(
         posts=len(added),
-        old_right=int(_right(old, added).sum()),
+        old_right=int(old_right.sum()),
         new_right=int(new_right.sum()),
+        fixed=int((new_right & ~old_right).sum()),
+        broken=int((old_right & ~new_right).sum()),
         old_heldout_f1=_heldout_f1(old, heldout),
         new_heldout_f1=_heldout_f1(Predictor(full.model, full.card), heldout),
     )
