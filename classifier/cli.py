@@ -438,7 +438,7 @@ def evaluate(
             raise ClassifierError("no labelled posts to evaluate; check the files and the column options")
         result = evaluate_model(predictor, posts, threshold)
         if fmt == "json":
-            click.echo(json.dumps(result.figures, ensure_ascii=False, indent=2))
+            click.echo(json.dumps(result.figures.to_dict(), ensure_ascii=False, indent=2))
         else:
             click.echo(render_text(result.figures))
         if report is not None:

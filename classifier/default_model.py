@@ -35,7 +35,5 @@ def train_default_model(config: TrainConfig | None = None) -> TrainedModel:
     model.card["training_data"]["split"] = "training split only; the fixed held-out split is excluded"
     heldout = load_corpus("heldout")
     figures = evaluate(Predictor(model.model, model.card), heldout).figures
-    model.card["heldout"] = {
-        key: figures[key] for key in ("n", "overall", "per_class", "per_kind") if key in figures
-    }
+    model.card["heldout"] = figures.metrics.to_dict()
     return model

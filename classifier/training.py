@@ -25,7 +25,7 @@ from classifier.dataset import LabelledPosts
 from classifier.engine import LinearModel, extract
 from classifier.errors import ClassifierError
 from classifier.features import HashedFeatures, batch_matrix, document_frequency, idf_of, subset_batch
-from classifier.metrics import choose_threshold, expected_calibration_error, summarize
+from classifier.metrics import Metrics, choose_threshold, expected_calibration_error, summarize
 from classifier.model import Calibration, Model, aggregate
 from classifier.pipeline import build_pipeline
 from classifier.storage import save_model
@@ -319,7 +319,7 @@ def _card(
     calibration: str,
     candidates: dict[str, dict[str, float]],
     threshold: float,
-    cv_metrics: dict[str, Any],
+    cv_metrics: Metrics,
 ) -> dict[str, Any]:
     return {
         "name": "promo-he",
@@ -342,7 +342,7 @@ def _card(
             if config.target_precision is None
             else f"lowest with precision >= {config.target_precision}"
         ),
-        "cv_metrics": cv_metrics,
+        "cv_metrics": cv_metrics.to_dict(),
     }
 
 

@@ -66,7 +66,7 @@ def test_report_page_references_images_and_figures(evaluation: Evaluation, tmp_p
     assert '<meta charset="utf-8">' in page
     for name in IMAGES:
         assert f'<img src="{name}" alt="' in page
-    assert f"{evaluation.figures['overall']['macro_f1']:.3f}" in page
+    assert f"{evaluation.figures.metrics.overall.macro_f1:.3f}" in page
     assert "<title>My &lt;eval&gt;</title>" in page
     assert "Per kind" in page
 
@@ -74,7 +74,7 @@ def test_report_page_references_images_and_figures(evaluation: Evaluation, tmp_p
 def test_report_hebrew_excerpts_are_right_to_left(evaluation: Evaluation, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     page = write_report(evaluation, tmp_path).read_text(encoding="utf-8")
-    false_positive = evaluation.figures["false_positives"][0]["excerpt"]
+    false_positive = evaluation.figures.false_positives[0].excerpt
     assert false_positive == ORGANIC[5]
     assert f'<td dir="rtl" class="text">{false_positive}</td>' in page
 
