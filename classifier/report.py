@@ -6,11 +6,12 @@ import html
 import io
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.metrics import precision_recall_curve, roc_curve
 
+from classifier.card import ModelCard
 from classifier.errors import ClassifierError
 from classifier.evaluation import ConfidentError, Evaluation, EvaluationFigures
 from classifier.labels import ORGANIC, PROMOTIONAL
@@ -53,7 +54,7 @@ def write_report(
     evaluation: Evaluation,
     directory: Path,
     title: str = "promo-he evaluation",
-    model_card: dict[str, Any] | None = None,
+    model_card: ModelCard | None = None,
 ) -> Path:
     """Write an evaluation report: ``index.html`` and its PNG plots in one folder.
 
@@ -71,7 +72,7 @@ def write_report(
         The folder to write into; created if missing.
     title : str
         The page title.
-    model_card : dict or None
+    model_card : ModelCard or None
         The model's card (``Predictor.card``), summarised on the page when given.
 
     Returns
@@ -249,9 +250,7 @@ def _square(axes: Axes, xlabel: str, ylabel: str) -> None:
 # --- page --------------------------------------------------------------------------------
 
 
-def _render_html(
-    figures: EvaluationFigures, title: str, card: dict[str, Any] | None, both_labels: bool
-) -> str:
+def _render_html(figures: EvaluationFigures, title: str, card: ModelCard | None, both_labels: bool) -> str:
     """The whole page as a string."""
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
@@ -293,22 +292,20 @@ def _render_html(
     return "\n".join(parts)
 
 
-def _card_table(card: dict[str, Any]) -> str:
+def _card_table(card: ModelCard) -> str:
     """The model card's main facts as a two-column table."""
-    training = card.get("training_data", {})
-    rows = ", ".join(f"{name} {count}" for name, count in training.get("rows", {}).items())
-    threshold = card.get("threshold")
-    rule = card.get("threshold_rule")
+    rows = ", ".join(f"{name} {count}" for name, count in card.training_data.rows.items())
     facts = [
-        ("Name", card.get("name")),
-        ("Created", card.get("created")),
-        ("Package version", card.get("package_version")),
-        ("scikit-learn version", card.get("sklearn_version")),
-        ("Training rows", rows or None),
-        ("Calibration", card.get("calibration", {}).get("chosen")),
-        ("Threshold", None if threshold is None else f"{threshold:.3f}" + (f" ({rule})" if rule else "")),
+        ("Name", card.name),
+        ("Created", card.created),
+        ("Package version", card.package_version),
+        ("scikit-learn version", card.sklearn_version),
+        ("Training data", ", ".join(card.training_data.files) or "n/a"),
+        ("Training rows", rows or "n/a"),
+        ("Calibration", card.calibration.chosen),
+        ("Threshold", f"{card.threshold:.3f} ({card.threshold_rule})"),
     ]
-    return _table(None, [[_cell(name), _cell("n/a" if value is None else value)] for name, value in facts])
+    return _table(None, [[_cell(name), _cell(value)] for name, value in facts])
 
 
 def _overall_tables(figures: EvaluationFigures) -> str:
