@@ -14,7 +14,7 @@ where a stray key would more likely be a mistake than a note.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -372,8 +372,7 @@ def _metrics_table(named: list[tuple[str, Metrics]]) -> list[str]:
     keys = ("n", "precision", "recall", "f1", "macro_f1", "roc_auc", "pr_auc", "brier", "ece")
     lines = ["| data | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
     for name, metrics in named:
-        figures = metrics.to_dict()
-        lines.append(f"| {name} | " + " | ".join(_fmt(figures[k]) for k in keys) + " |")
+        lines.append(f"| {name} | " + " | ".join(_fmt(getattr(metrics, k)) for k in keys) + " |")
     return lines
 
 
@@ -412,7 +411,7 @@ def render_markdown(card: ModelCard) -> str:
     data = card.training_data
     aggregation = card.aggregation_cross_validated
     by_rule = {} if aggregation is None else aggregation.roc_auc_on_texts_of_several_passages
-    features = "n/a" if card.features is None else card.features.to_dict()
+    features = "n/a" if card.features is None else asdict(card.features)  # n-gram ranges as (1, 4)
     lines = [
         f"# Model card: {card.name}",
         "",

@@ -61,6 +61,17 @@ class ScoreDistribution:
 class ConfidentError:
     """A post the model got wrong with confidence: where it is, its score, kind and opening.
 
+    Parameters
+    ----------
+    where : str
+        ``id X`` when the posts have ids, else the file and line, else ``post N``.
+    score : float
+        The model's score, rounded to four decimals.
+    kind : str
+        The post's ``kind``, or empty.
+    excerpt : str
+        Its text on one line, cut at 120 characters.
+
     Examples
     --------
     >>> ConfidentError(where="id 7", score=0.97, kind="", excerpt="שבת שלום").to_dict()["where"]

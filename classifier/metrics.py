@@ -92,6 +92,13 @@ class Metrics:
 class ClassMetrics:
     """Precision, recall and F1 of one label, and how many posts have it.
 
+    Parameters
+    ----------
+    precision, recall, f1 : float
+        Of the label, as if it were the positive class.
+    n : int
+        Posts that truly have the label.
+
     Examples
     --------
     >>> ClassMetrics(precision=1.0, recall=0.5, f1=0.667, n=2).to_dict()

@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier import ClassifierError, Predictor
-from classifier.card import AggregationChoice, CalibrationChoice, ModelCard, TrainingData
+from classifier.card import AggregationChoice, CalibrationChoice, ModelCard, TrainingData, render_markdown
 from classifier.config import TrainConfig
 from classifier.engine import FeatureSettings
 from classifier.metrics import ClassMetrics, DataSetMetrics, KindMetrics, Metrics
-from classifier.storage import card_path, load_model
+from classifier.storage import card_path, load_model, markdown_card_path
 from classifier.training import TrainedModel
 
 COMMITTED_MODEL = Path(__file__).resolve().parent.parent / "models" / "promo-he.npz"
@@ -213,3 +213,8 @@ def test_trained_card_says_what_data_it_learnt_from(tiny_model: TrainedModel) ->
         "weighted": None,
         "skipped": {},
     }
+
+
+def test_committed_markdown_card_is_what_the_committed_card_renders() -> None:
+    card = ModelCard.from_dict(json.loads(COMMITTED_CARD.read_text(encoding="utf-8")))
+    assert render_markdown(card) == markdown_card_path(COMMITTED_MODEL).read_text(encoding="utf-8")
