@@ -65,7 +65,7 @@ def main() -> None:
             return "n/a" if value is None else format(value, spec)
 
         lines.append(
-            f"| {name} | {cell(figures['macro_f1'])} | {cell(figures['roc_auc'])} "
+            f"| {name} | {cell(figures.macro_f1)} | {cell(figures.roc_auc)} "
             f"| {cell(m.get('web_text_evidence', {}).get('macro_f1'))} "
             f"| {cell(m.get('web_text_evidence', {}).get('roc_auc'))} "
             f"| {cell(m.get('web', {}).get('roc_auc'))} "

@@ -369,9 +369,9 @@ def evaluate(
     fb_flags = fb_scores >= model.threshold if fb_texts is not None else None
     return ResultRow(
         key=model.key,
-        macro_f1=figures["macro_f1"],
-        roc_auc=figures["roc_auc"],
-        ece=figures["ece"],
+        macro_f1=figures.macro_f1,
+        roc_auc=figures.roc_auc,
+        ece=figures.ece,
         fb_flagged=None if fb_flags is None else int(fb_flags.sum()),
         fb_total=len(fb) if fb_texts is not None else None,
         real=real_figures,

@@ -199,7 +199,7 @@ def main() -> None:
     ratio = _median(r1) / _median(rp)
     lines = [
         f"Measured {date.today()} on {_machine()}; Python {platform.python_version()}; "
-        f"default model built {card.get('created')}. Command: "
+        f"default model built {card.created}. Command: "
         f"`python benchmarks/speed.py --posts {args.posts} --runs {args.runs}`.",
         f"Texts: {args.posts:,} ({described}). Each figure is the median of {args.runs} runs "
         "in fresh processes (all runs in brackets).",

@@ -169,7 +169,6 @@ def train(
     from classifier.dataset import read_labelled
     from classifier.default_model import train_default_model
     from classifier.storage import default_model_path
-    from classifier.training import describe_metrics
     from classifier.training import train as train_model
 
     if data and out is None:
@@ -221,10 +220,10 @@ def train(
         else:
             logger.info("training the default model on the bundled corpus's training split")
             model = train_default_model(config)
-        click.echo(f"{config.cv_folds}-fold cross-validation: {describe_metrics(model.card['cv_metrics'])}")
+        click.echo(f"{config.cv_folds}-fold cross-validation: {model.card.cv_metrics.describe()}")
         click.echo(
-            f"threshold {model.card['threshold']:.3f} ({model.card['threshold_rule']}), "
-            f"calibration {model.card['calibration']['chosen']}, "
+            f"threshold {model.card.threshold:.3f} ({model.card.threshold_rule}), "
+            f"calibration {model.card.calibration.chosen}, "
             f"long texts judged by {model.model.aggregation}"
         )
         existed = destination.exists()
@@ -438,7 +437,7 @@ def evaluate(
             raise ClassifierError("no labelled posts to evaluate; check the files and the column options")
         result = evaluate_model(predictor, posts, threshold)
         if fmt == "json":
-            click.echo(json.dumps(result.figures, ensure_ascii=False, indent=2))
+            click.echo(json.dumps(result.figures.to_dict(), ensure_ascii=False, indent=2))
         else:
             click.echo(render_text(result.figures))
         if report is not None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Mapping
+from dataclasses import MISSING, asdict, dataclass, fields
 from typing import Any, Literal
 
 from classifier.errors import ClassifierError
@@ -102,12 +103,23 @@ class TrainConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the configuration as JSON-ready values."""
-        return asdict(self)
+        return plain_fields(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
         """Rebuild a configuration saved by :meth:`to_dict`, ignoring unknown keys."""
         return cls(**known_fields(cls, data))
+
+
+def plain_fields(record: Any) -> dict[str, Any]:
+    """The fields of a dataclass instance as JSON values: n-gram ranges and other tuples as lists.
+
+    Examples
+    --------
+    >>> plain_fields(TrainConfig())["char_ngrams"]
+    [1, 4]
+    """
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in asdict(record).items()}
 
 
 def known_fields(cls: type, data: dict[str, Any]) -> dict[str, Any]:
@@ -126,3 +138,41 @@ def known_fields(cls: type, data: dict[str, Any]) -> dict[str, Any]:
         if key in values:
             values[key] = tuple(values[key])
     return values
+
+
+def checked_fields(cls: type, data: object, where: str) -> dict[str, Any]:
+    """The values of JSON object ``data`` for dataclass ``cls``, refusing unknown and missing keys.
+
+    Records read back from a model card use it, so that a card a person edited is
+    refused with the key named rather than misread. ``where`` names the record in
+    the message.
+
+    Examples
+    --------
+    >>> checked_fields(TrainConfig, {"min_df": 1}, "config")
+    {'min_df': 1}
+    >>> checked_fields(TrainConfig, {"colour": "red"}, "config")
+    Traceback (most recent call last):
+    ...
+    classifier.errors.ClassifierError: config has an unknown key: colour
+    """
+    data = json_object(data, where)
+    known = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ClassifierError(f"{where} has an unknown key: {', '.join(map(str, unknown))}")
+    missing = [
+        name
+        for name, f in known.items()
+        if name not in data and f.default is MISSING and f.default_factory is MISSING
+    ]
+    if missing:
+        raise ClassifierError(f"{where} has no {', '.join(missing)}")
+    return data
+
+
+def json_object(data: object, where: str) -> dict[str, Any]:
+    """``data`` as a dict, or a :class:`ClassifierError` saying that ``where`` is not a JSON object."""
+    if not isinstance(data, Mapping):
+        raise ClassifierError(f"{where} is not a JSON object")
+    return dict(data)

@@ -74,7 +74,7 @@ def _right(predictor: Predictor, posts: LabelledPosts) -> np.ndarray:
 
 def _heldout_f1(predictor: Predictor, heldout: LabelledPosts) -> float:
     scores = np.nan_to_num(predictor.score_many(heldout.texts), nan=0.0)
-    return float(summarize(heldout.labels, scores, predictor.threshold)["macro_f1"])
+    return float(summarize(heldout.labels, scores, predictor.threshold).macro_f1)
 
 
 def compare(

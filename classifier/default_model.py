@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import replace
 
 from classifier.config import TrainConfig
 from classifier.corpus import bundled_corpus_path, load_corpus
@@ -28,14 +29,17 @@ def corpus_sha256() -> str:
 def train_default_model(config: TrainConfig | None = None) -> TrainedModel:
     """Train the default model on the bundled corpus's training split and measure it on the held-out split.
 
-    The held-out figures (overall and per kind) are added to the card under ``"heldout"``.
+    The held-out figures (overall, per class and per kind) are added to the card as ``heldout``.
     """
     model = train(load_corpus("train"), config)
-    model.card["name"] = "promo-he (default model)"
-    model.card["training_data"]["split"] = "training split only; the fixed held-out split is excluded"
     heldout = load_corpus("heldout")
     figures = evaluate(Predictor(model.model, model.card), heldout).figures
-    model.card["heldout"] = {
-        key: figures[key] for key in ("n", "overall", "per_class", "per_kind") if key in figures
-    }
+    model.card = replace(
+        model.card,
+        name="promo-he (default model)",
+        training_data=replace(
+            model.card.training_data, split="training split only; the fixed held-out split is excluded"
+        ),
+        heldout=figures.metrics,
+    )
     return model

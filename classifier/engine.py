@@ -25,13 +25,13 @@ This module imports NumPy and the standard library only: scoring must start fast
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from classifier.chars import SPACE, WORD
-from classifier.config import known_fields
+from classifier.config import known_fields, plain_fields
 from classifier.cues import CUE_WORDINGS
 from classifier.normalize import normalize
 from classifier.passages import judged_passages
@@ -96,7 +96,7 @@ class FeatureSettings:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return asdict(self)
+        return plain_fields(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FeatureSettings:

@@ -14,7 +14,7 @@ The model scores a post in four steps:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -72,6 +72,25 @@ class Calibration:
         if self.method == "sigmoid":
             out.update(slope=self.slope, offset=self.offset)
         return out
+
+    @classmethod
+    def from_description(cls, mapping: Mapping[str, Any], x: np.ndarray, y: np.ndarray) -> Calibration:
+        """Rebuild a calibration from :meth:`describe` and, for isotonic, its points.
+
+        Examples
+        --------
+        >>> none = np.zeros(0)
+        >>> Calibration.from_description({"method": "sigmoid", "slope": 2.0}, none, none).slope
+        2.0
+        """
+        isotonic = mapping["method"] == "isotonic"
+        return cls(
+            method=mapping["method"],
+            slope=float(mapping.get("slope", 1.0)),
+            offset=float(mapping.get("offset", 0.0)),
+            x=x if isotonic else None,
+            y=y if isotonic else None,
+        )
 
 
 def adjust_for_prior(probability: np.ndarray, trained_share: float, prior: float) -> np.ndarray:

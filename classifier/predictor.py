@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from classifier.card import ModelCard
 from classifier.labels import label_of
 from classifier.language import detect_languages
 from classifier.model import Model, adjust_for_prior
@@ -78,12 +79,12 @@ class Predictor:
     ----------
     model : Model
         A trained model (from :func:`classifier.train` or a model file).
-    card : dict
+    card : ModelCard
         Its model card.
     prior : float or None
         The share of promotional posts in the texts to score; probabilities are
         adjusted from the training share by Bayes' rule. None takes the model's default
-        (``card["default_prior"]``; when that is None too, the training share).
+        (``card.default_prior``; when that is None too, the training share).
 
     Examples
     --------
@@ -94,9 +95,9 @@ class Predictor:
     ['promotional', 'organic']
     """
 
-    def __init__(self, model: Model, card: dict[str, Any], prior: float | None = None) -> None:
+    def __init__(self, model: Model, card: ModelCard, prior: float | None = None) -> None:
         if prior is None:
-            prior = card.get("default_prior")
+            prior = card.default_prior
         if prior is not None:
             adjust_for_prior(np.array([0.5]), 0.5, prior)  # validates the prior
         self.model = model

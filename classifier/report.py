@@ -6,14 +6,16 @@ import html
 import io
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.metrics import precision_recall_curve, roc_curve
 
+from classifier.card import ModelCard
 from classifier.errors import ClassifierError
-from classifier.evaluation import Evaluation
+from classifier.evaluation import ConfidentError, Evaluation, EvaluationFigures
 from classifier.labels import ORGANIC, PROMOTIONAL
+from classifier.metrics import KindMetrics
 from classifier.storage import atomic_writer
 
 if TYPE_CHECKING:
@@ -52,7 +54,7 @@ def write_report(
     evaluation: Evaluation,
     directory: Path,
     title: str = "promo-he evaluation",
-    model_card: dict[str, Any] | None = None,
+    model_card: ModelCard | None = None,
 ) -> Path:
     """Write an evaluation report: ``index.html`` and its PNG plots in one folder.
 
@@ -70,7 +72,7 @@ def write_report(
         The folder to write into; created if missing.
     title : str
         The page title.
-    model_card : dict or None
+    model_card : ModelCard or None
         The model's card (``Predictor.card``), summarised on the page when given.
 
     Returns
@@ -103,7 +105,7 @@ def write_report(
         raise ClassifierError("--report needs matplotlib: pip install 'promo-he[report]'") from None
     directory = Path(directory)
     figures = evaluation.figures
-    threshold = float(figures["overall"]["threshold"])
+    threshold = figures.metrics.overall.threshold
     both_labels = len(np.unique(evaluation.labels)) == 2
     if both_labels:
         _save_png(_plot_roc(evaluation), directory / "roc.png")
@@ -141,13 +143,13 @@ def _save_png(figure: Figure, path: Path) -> None:
 
 def _plot_roc(evaluation: Evaluation) -> Figure:
     """ROC curve with its AUC, the chance diagonal and the operating point."""
-    overall = evaluation.figures["overall"]
+    overall = evaluation.figures.metrics.overall
     fpr, tpr, _ = roc_curve(evaluation.labels, evaluation.scores)
-    (tn, fp), (fn, tp) = overall["confusion"]
+    (tn, fp), (fn, tp) = overall.confusion
     figure, axes = _new_figure()
-    axes.plot(fpr, tpr, color=_COLOURS[PROMOTIONAL], lw=2, label=f"model (AUC {overall['roc_auc']:.3f})")
+    axes.plot(fpr, tpr, color=_COLOURS[PROMOTIONAL], lw=2, label=f"model (AUC {_three(overall.roc_auc)})")
     axes.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="chance")
-    axes.plot(fp / max(fp + tn, 1), tp / max(tp + fn, 1), "ko", label=f"threshold {overall['threshold']:.3f}")
+    axes.plot(fp / max(fp + tn, 1), tp / max(tp + fn, 1), "ko", label=f"threshold {overall.threshold:.3f}")
     _square(axes, "False positive rate (organic flagged)", "True positive rate (promotional caught)")
     axes.set_title("ROC curve")
     axes.legend(loc="lower right")
@@ -156,7 +158,7 @@ def _plot_roc(evaluation: Evaluation) -> Figure:
 
 def _plot_precision_recall(evaluation: Evaluation, threshold: float) -> Figure:
     """Precision-recall curve with average precision and the operating point at the threshold."""
-    overall = evaluation.figures["overall"]
+    overall = evaluation.figures.metrics.overall
     precision, recall, _ = precision_recall_curve(evaluation.labels, evaluation.scores)
     base_rate = float(np.mean(evaluation.labels))
     figure, axes = _new_figure()
@@ -166,14 +168,14 @@ def _plot_precision_recall(evaluation: Evaluation, threshold: float) -> Figure:
         where="post",
         color=_COLOURS[PROMOTIONAL],
         lw=2,
-        label=f"model (AP {overall['pr_auc']:.3f})",
+        label=f"model (AP {_three(overall.pr_auc)})",
     )
     axes.axhline(base_rate, color="grey", ls="--", lw=1, label=f"chance ({base_rate:.2f} promotional)")
     axes.plot(
-        overall["recall"],
-        overall["precision"],
+        overall.recall,
+        overall.precision,
         "ko",
-        label=f"threshold {threshold:.3f}: P {overall['precision']:.2f}, R {overall['recall']:.2f}",
+        label=f"threshold {threshold:.3f}: P {overall.precision:.2f}, R {overall.recall:.2f}",
     )
     _square(axes, "Recall (promotional caught)", "Precision (flagged that are promotional)")
     axes.set_title("Precision-recall curve")
@@ -206,7 +208,7 @@ def _plot_reliability(evaluation: Evaluation) -> Figure:
     axes.plot(mean_score, share, "o-", color=_COLOURS[PROMOTIONAL], lw=2, label="model")
     _square(axes, "Mean score in bin", "Fraction promotional in bin")
     axes.set_title(
-        f"Reliability ({_N_BINS_RELIABILITY} bins), ECE {evaluation.figures['overall']['ece']:.3f}"
+        f"Reliability ({_N_BINS_RELIABILITY} bins), ECE {evaluation.figures.metrics.overall.ece:.3f}"
     )
     handles = axes.get_legend_handles_labels()
     more = bars.get_legend_handles_labels()
@@ -248,7 +250,7 @@ def _square(axes: Axes, xlabel: str, ylabel: str) -> None:
 # --- page --------------------------------------------------------------------------------
 
 
-def _render_html(figures: dict[str, Any], title: str, card: dict[str, Any] | None, both_labels: bool) -> str:
+def _render_html(figures: EvaluationFigures, title: str, card: ModelCard | None, both_labels: bool) -> str:
     """The whole page as a string."""
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
@@ -259,7 +261,7 @@ def _render_html(figures: dict[str, Any], title: str, card: dict[str, Any] | Non
         f"<style>{_CSS}</style></head>",
         "<body>",
         f"<h1>{_e(title)}</h1>",
-        f'<p class="meta">Generated {_e(generated)} · {figures["n"]} posts</p>',
+        f'<p class="meta">Generated {_e(generated)} · {figures.metrics.n} posts</p>',
     ]
     if card is not None:
         parts += ["<h2>Model</h2>", _card_table(card)]
@@ -274,55 +276,53 @@ def _render_html(figures: dict[str, Any], title: str, card: dict[str, Any] | Non
         if both_labels or name not in _CURVES:
             parts.append(f'<img src="{name}" alt="{_e(alt)}">')
     parts.append("</div>")
-    if "per_kind" in figures:
+    if figures.metrics.per_kind is not None:
         parts += [
             "<h2>Per kind</h2>",
             '<p class="note">Recall of promotional kinds and false-positive rate of organic kinds, '
             "worst first within each label.</p>",
-            _per_kind_table(figures["per_kind"]),
+            _per_kind_table(figures.metrics.per_kind),
         ]
-    for heading, key in (
-        ("Most confident false positives", "false_positives"),
-        ("Most confident false negatives", "false_negatives"),
+    for heading, errors in (
+        ("Most confident false positives", figures.false_positives),
+        ("Most confident false negatives", figures.false_negatives),
     ):
-        parts += [f"<h2>{heading}</h2>", _errors_table(figures[key])]
+        parts += [f"<h2>{heading}</h2>", _errors_table(errors)]
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
 
 
-def _card_table(card: dict[str, Any]) -> str:
+def _card_table(card: ModelCard) -> str:
     """The model card's main facts as a two-column table."""
-    training = card.get("training_data", {})
-    rows = ", ".join(f"{name} {count}" for name, count in training.get("rows", {}).items())
-    threshold = card.get("threshold")
-    rule = card.get("threshold_rule")
+    rows = ", ".join(f"{name} {count}" for name, count in card.training_data.rows.items())
     facts = [
-        ("Name", card.get("name")),
-        ("Created", card.get("created")),
-        ("Package version", card.get("package_version")),
-        ("scikit-learn version", card.get("sklearn_version")),
-        ("Training rows", rows or None),
-        ("Calibration", card.get("calibration", {}).get("chosen")),
-        ("Threshold", None if threshold is None else f"{threshold:.3f}" + (f" ({rule})" if rule else "")),
+        ("Name", card.name),
+        ("Created", card.created),
+        ("Package version", card.package_version),
+        ("scikit-learn version", card.sklearn_version),
+        ("Training data", ", ".join(card.training_data.files) or "n/a"),
+        ("Training rows", rows or "n/a"),
+        ("Calibration", card.calibration.chosen),
+        ("Threshold", f"{card.threshold:.3f} ({card.threshold_rule})"),
     ]
-    return _table(None, [[_cell(name), _cell("n/a" if value is None else value)] for name, value in facts])
+    return _table(None, [[_cell(name), _cell(value)] for name, value in facts])
 
 
-def _overall_tables(figures: dict[str, Any]) -> str:
+def _overall_tables(figures: EvaluationFigures) -> str:
     """The headline figures, the per-class figures and the confusion matrix."""
-    o = figures["overall"]
-    names = ("threshold", "macro_f1", "roc_auc", "pr_auc", "brier", "ece")
+    o = figures.metrics.overall
     headline = _table(
-        ["Threshold", "Macro-F1", "ROC-AUC", "PR-AUC", "Brier", "ECE"], [[_num(o[name]) for name in names]]
+        ["Threshold", "Macro-F1", "ROC-AUC", "PR-AUC", "Brier", "ECE"],
+        [[_num(value) for value in (o.threshold, o.macro_f1, o.roc_auc, o.pr_auc, o.brier, o.ece)]],
     )
     per_class = _table(
         ["Class", "Precision", "Recall", "F1", "n"],
         [
-            [_cell(name), _num(c["precision"]), _num(c["recall"]), _num(c["f1"]), _int(c["n"])]
-            for name, c in figures["per_class"].items()
+            [_cell(name), _num(c.precision), _num(c.recall), _num(c.f1), _int(c.n)]
+            for name, c in figures.metrics.per_class.items()
         ],
     )
-    (tn, fp), (fn, tp) = o["confusion"]
+    (tn, fp), (fn, tp) = o.confusion
     confusion = _table(
         ["true \\ predicted", ORGANIC, PROMOTIONAL],
         [[_cell(ORGANIC), _int(tn), _int(fp)], [_cell(PROMOTIONAL), _int(fn), _int(tp)]],
@@ -330,34 +330,32 @@ def _overall_tables(figures: dict[str, Any]) -> str:
     return f"{headline}\n{per_class}\n<h3>Confusion matrix</h3>\n{confusion}"
 
 
-def _per_kind_table(rows: list[dict[str, Any]]) -> str:
+def _per_kind_table(rows: tuple[KindMetrics, ...]) -> str:
     """Figures per kind, worst first within each label (lowest recall, highest false-positive rate)."""
-    ordered = sorted(
-        rows, key=lambda r: (r["label"], r["value"] if r["metric"] == "recall" else -r["value"], r["kind"])
-    )
+    ordered = sorted(rows, key=lambda r: (r.label, r.value if r.is_recall else -r.value, r.kind))
     body = [
         [
-            _cell(row["kind"], direction="auto"),
-            _cell(row["label"]),
-            _int(row["n"]),
-            _cell("recall" if row["metric"] == "recall" else "false-positive rate"),
-            _num(row["value"]),
+            _cell(row.kind, direction="auto"),
+            _cell(row.label),
+            _int(row.n),
+            _cell("recall" if row.is_recall else "false-positive rate"),
+            _num(row.value),
         ]
         for row in ordered
     ]
     return _table(["Kind", "Label", "n", "Metric", "Value"], body)
 
 
-def _errors_table(errors: list[dict[str, Any]]) -> str:
+def _errors_table(errors: tuple[ConfidentError, ...]) -> str:
     """The most confident errors, with right-to-left excerpts."""
     if not errors:
         return '<p class="note">None.</p>'
     body = [
         [
-            _num(error["score"]),
-            _cell(error["where"]),
-            _cell(error["kind"], direction="auto"),
-            _cell(error["excerpt"], direction="rtl", css="text"),
+            _num(error.score),
+            _cell(error.where),
+            _cell(error.kind, direction="auto"),
+            _cell(error.excerpt, direction="rtl", css="text"),
         ]
         for error in errors
     ]
@@ -380,9 +378,14 @@ def _cell(text: object, direction: str | None = None, css: str | None = None) ->
     return f"<td{attributes}>{_e(text)}</td>"
 
 
+def _three(value: float | None) -> str:
+    """A figure with three decimals, or n/a."""
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def _num(value: float | None) -> str:
     """A figure with three decimals in a right-aligned cell, or n/a."""
-    return _cell("n/a" if value is None else f"{value:.3f}", css="num")
+    return _cell(_three(value), css="num")
 
 
 def _int(value: int) -> str:

@@ -127,7 +127,7 @@ def create_app(predictor: Predictor, labels: Path | None = None) -> Any:
     app = FastAPI(
         title="promo-he",
         description="How promotional is this Hebrew text? Scores, explanations, passages, disclosure.",
-        version=str(predictor.card.get("package_version", "")),
+        version=predictor.card.package_version,
     )
 
     @app.middleware("http")
@@ -146,7 +146,7 @@ def create_app(predictor: Predictor, labels: Path | None = None) -> Any:
 
     @app.get("/v1/model")
     def model_card() -> dict[str, Any]:
-        return predictor.card
+        return predictor.card.to_dict()
 
     @app.post("/v1/score")
     def score(request: ScoreRequest) -> dict[str, Any]:

@@ -22,13 +22,14 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
 
-from classifier.card import render_markdown
-from classifier.engine import FeatureSettings, LinearModel
+from classifier.card import ModelCard, render_markdown
+from classifier.engine import LinearModel
 from classifier.errors import ClassifierError
 from classifier.model import Calibration, Model
 
@@ -142,10 +143,10 @@ def model_arrays(model: Model) -> dict[str, np.ndarray]:
 
 
 def model_card_fields(model: Model) -> dict[str, Any]:
-    """What the card must say for a model to be rebuilt from its arrays."""
+    """What the card must say for a model to be rebuilt from its arrays (fields of :class:`ModelCard`)."""
     return {
         "format_version": FORMAT_VERSION,
-        "features": model.linear.settings.to_dict(),
+        "features": model.linear.settings,
         "threshold": model.threshold,
         "calibration_map": model.calibration.describe(),
         "aggregation": model.aggregation,
@@ -153,7 +154,7 @@ def model_card_fields(model: Model) -> dict[str, Any]:
     }
 
 
-def save_model(model: Model, card: dict[str, Any], path: Path) -> None:
+def save_model(model: Model, card: ModelCard, path: Path) -> None:
     """Save a model and its card to ``path`` (an ``.npz`` file), with JSON and Markdown cards beside it.
 
     The arrays' checksum and the fields needed to rebuild the model are added to the
@@ -161,8 +162,8 @@ def save_model(model: Model, card: dict[str, Any], path: Path) -> None:
     """
     path = Path(path)
     arrays = model_arrays(model)
-    card = {**card, **model_card_fields(model), "arrays_sha256": _checksum(arrays)}
-    card_bytes = json.dumps(card, ensure_ascii=False, indent=2).encode("utf-8")
+    card = replace(card, **model_card_fields(model), arrays_sha256=_checksum(arrays))
+    card_bytes = json.dumps(card.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
     buffer = io.BytesIO()
     stored: dict[str, Any] = {"card": np.frombuffer(card_bytes, dtype=np.uint8), **arrays}
     np.savez_compressed(buffer, **stored)
@@ -178,24 +179,26 @@ def _refuse(path: Path, why: str) -> ClassifierError:
     return ClassifierError(f"{path}: {why}")
 
 
-def load_model_bytes(data: bytes, name: str = "<model>") -> tuple[Model, dict[str, Any]]:
+def load_model_bytes(data: bytes, name: str = "<model>") -> tuple[Model, ModelCard]:
     """Load a model from the bytes of a model file (as shipped to Spark executors); see :func:`load_model`."""
     return _load(io.BytesIO(data), Path(name), data[:4])
 
 
-def load_model(path: Path) -> tuple[Model, dict[str, Any]]:
+def load_model(path: Path) -> tuple[Model, ModelCard]:
     """Load a model saved by :func:`save_model`; never unpickles, never writes.
 
     Returns
     -------
-    (Model, dict)
+    (Model, ModelCard)
         The model and its card.
 
     Raises
     ------
     ClassifierError
         When the file is missing, is a pickle or not a model, is damaged or edited
-        (checksum mismatch), or was written by a newer format version.
+        (checksum mismatch), was written by a newer format version, or its card
+        lacks a field or has an unknown key inside one of its records (unknown
+        top-level keys are kept: :class:`classifier.card.ModelCard`).
     """
     path = Path(path)
     if not path.is_file():
@@ -207,7 +210,7 @@ def load_model(path: Path) -> tuple[Model, dict[str, Any]]:
         raise _refuse(path, f"cannot read ({error.strerror})") from None
 
 
-def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, dict[str, Any]]:
+def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, ModelCard]:
     """Check and read a model from an open binary stream (``head``: its first four bytes)."""
     if head[:1] == b"\x80" or head[:2] in (b"}q", b"]q"):
         raise _refuse(path, f"a pickle, not a model file of this package; {_PICKLE_HINT}")
@@ -220,7 +223,7 @@ def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, dict[str, A
             missing = [name for name in ("card", *_ARRAYS) if name not in names]
             if missing:
                 raise _refuse(path, f"not a complete model (no {', '.join(missing)}); retrain it")
-            card = json.loads(bytes(stored["card"]).decode("utf-8"))
+            raw = json.loads(bytes(stored["card"]).decode("utf-8"))
             arrays = {name: stored[name] for name in _ARRAYS}
     except ClassifierError:
         raise
@@ -236,9 +239,10 @@ def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, dict[str, A
         raise _refuse(
             path, f"damaged or not a model ({type(error).__name__}); retrain or copy it again"
         ) from None
-    if not isinstance(card, dict):
+    if not isinstance(raw, dict):
         raise _refuse(path, "its card is not a JSON object; retrain it")
-    version = card.get("format_version")
+    # the version first, from the raw JSON: a newer card may not read as this package's card
+    version = raw.get("format_version")
     if not isinstance(version, int):
         raise _refuse(path, "its card has no format version; retrain it")
     if version > FORMAT_VERSION:
@@ -249,7 +253,11 @@ def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, dict[str, A
         )
     if version < FORMAT_VERSION:
         raise _refuse(path, f"written in the old model format {version}; {_PICKLE_HINT}")
-    if card.get("arrays_sha256") != _checksum(arrays):
+    try:
+        card = ModelCard.from_dict(raw)
+    except ClassifierError as error:
+        raise _refuse(path, f"its card is not valid: {error}; restore its card or retrain it") from None
+    if card.arrays_sha256 != _checksum(arrays):
         raise _refuse(
             path, "its arrays do not match their checksum (edited or damaged); retrain or copy it again"
         )
@@ -259,8 +267,10 @@ def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, dict[str, A
         raise _refuse(path, f"its card does not describe its arrays ({error}); retrain it") from None
 
 
-def _model_of(arrays: dict[str, np.ndarray], card: dict[str, Any]) -> Model:
-    settings = FeatureSettings.from_dict(card["features"])
+def _model_of(arrays: dict[str, np.ndarray], card: ModelCard) -> Model:
+    settings, mapping = card.features, card.calibration_map
+    if settings is None or mapping is None or card.aggregation is None or card.trained_share is None:
+        raise ValueError("no features, calibration map, aggregation or trained share")
     width = settings.width
     columns = arrays["columns"].astype(np.int64)
     if len(columns) and (columns.min() < 0 or columns.max() >= width):
@@ -272,19 +282,12 @@ def _model_of(arrays: dict[str, np.ndarray], card: dict[str, Any]) -> Model:
     cue_coef = arrays["cue_coef"].astype(np.float64)
     if len(cue_coef) != settings.n_columns - width:
         raise ValueError("cue coefficients do not match the settings")
-    mapping = card["calibration_map"]
-    calibration = Calibration(
-        method=mapping["method"],
-        slope=float(mapping.get("slope", 1.0)),
-        offset=float(mapping.get("offset", 0.0)),
-        x=arrays["isotonic_x"] if mapping["method"] == "isotonic" else None,
-        y=arrays["isotonic_y"] if mapping["method"] == "isotonic" else None,
-    )
+    calibration = Calibration.from_description(mapping, arrays["isotonic_x"], arrays["isotonic_y"])
     linear = LinearModel(settings, coef, idf, cue_coef, float(arrays["intercept"][0]))
     return Model(
         linear=linear,
         calibration=calibration,
-        threshold=float(card["threshold"]),
-        aggregation=str(card["aggregation"]),
-        trained_share=float(card["trained_share"]),
+        threshold=float(card.threshold),
+        aggregation=str(card.aggregation),
+        trained_share=float(card.trained_share),
     )

@@ -23,6 +23,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 
 from classifier._version import __version__
+from classifier.card import AggregationChoice, CalibrationChoice, ModelCard, TrainingData
 from classifier.config import TrainConfig
 from classifier.dataset import LabelledPosts
 from classifier.engine import Batch, FeatureSettings, LinearModel, extract
@@ -48,7 +49,7 @@ class TrainedModel:
     ----------
     model : Model
         The model as data: what is saved and what scores.
-    card : dict
+    card : ModelCard
         Versions, training data, configuration, calibration, aggregation, threshold
         and cross-validated metrics.
     cv_scores : numpy.ndarray
@@ -59,7 +60,7 @@ class TrainedModel:
     """
 
     model: Model
-    card: dict[str, Any]
+    card: ModelCard
     cv_scores: np.ndarray
     pipeline: Pipeline
 
@@ -307,7 +308,7 @@ def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedMod
     >>> chats = [f"מישהו ראה את המשחק אתמול {i}" for i in range(12)]
     >>> posts = LabelledPosts(texts=ads + chats, labels=[1] * 12 + [0] * 12)
     >>> model = train(posts, TrainConfig(min_df=1, cv_folds=3))
-    >>> model.card["training_data"]["rows"]
+    >>> model.card.training_data.rows
     {'organic': 12, 'promotional': 12}
     """
     config = config or TrainConfig()
@@ -350,59 +351,46 @@ def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedMod
         aggregation=aggregation,
         trained_share=float(y.mean()),
     )
-    card = _card(posts, config, chosen, candidates, threshold, cv_metrics)
-    card["default_prior"] = config.prior
-    card["aggregation_cross_validated"] = {
-        "rule": aggregation,
-        "roc_auc_on_texts_of_several_passages": by_rule,
-        "texts_of_several_passages": int((~np.isnan(best)).sum()),
-    }
-    return TrainedModel(model=model, card=card, cv_scores=scores, pipeline=pipeline)
-
-
-def _card(
-    posts: LabelledPosts,
-    config: TrainConfig,
-    calibration: str,
-    candidates: dict[str, dict[str, float]],
-    threshold: float,
-    cv_metrics: dict[str, Any],
-) -> dict[str, Any]:
-    return {
-        "name": "promo-he",
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "package_version": __version__,
-        "sklearn_version": sklearn.__version__,
-        "python_version": platform.python_version(),
-        "training_data": {
-            "files": sorted({source.rsplit(":", 1)[0] for source in posts.sources}),
-            "sha256": posts.sha256,
-            "rows": posts.counts(),
-            "weighted": None if posts.weights is None else sorted(set(posts.weights)),
-            "skipped": {reason: len(where) for reason, where in posts.skipped.items()},
-        },
-        "config": config.to_dict(),
-        "calibration": {"chosen": calibration, "cross_validated": candidates},
-        "threshold": threshold,
-        "threshold_rule": (
+    aggregation_choice = AggregationChoice(
+        rule=aggregation,
+        roc_auc_on_texts_of_several_passages=by_rule,
+        texts_of_several_passages=int((~np.isnan(best)).sum()),
+    )
+    card = ModelCard(
+        name="promo-he",
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        package_version=__version__,
+        sklearn_version=sklearn.__version__,
+        python_version=platform.python_version(),
+        training_data=training_data_of(posts),
+        config=config,
+        calibration=CalibrationChoice(chosen=chosen, cross_validated=candidates),
+        threshold=threshold,
+        threshold_rule=(
             "max F1"
             if config.target_precision is None
             else f"lowest with precision >= {config.target_precision}"
         ),
-        "cv_metrics": cv_metrics,
-    }
+        cv_metrics=cv_metrics,
+        default_prior=config.prior,
+        aggregation_cross_validated=aggregation_choice,
+    )
+    return TrainedModel(model=model, card=card, cv_scores=scores, pipeline=pipeline)
 
 
-def describe_metrics(metrics: dict[str, Any]) -> str:
-    """One line of the headline figures, for people.
+def training_data_of(posts: LabelledPosts) -> TrainingData:
+    """What a model card says about the posts a model was trained on.
 
     Examples
     --------
-    >>> describe_metrics({"precision": 0.9, "recall": 0.8, "f1": 0.847, "roc_auc": 0.95})
-    'precision 0.900  recall 0.800  F1 0.847  ROC-AUC 0.950'
+    >>> posts = LabelledPosts(texts=["א", "ב"], labels=[1, 0], sources=["a.csv:2", "b.csv:2"])
+    >>> training_data_of(posts).files
+    ('a.csv', 'b.csv')
     """
-    auc = metrics.get("roc_auc")
-    return (
-        f"precision {metrics['precision']:.3f}  recall {metrics['recall']:.3f}  "
-        f"F1 {metrics['f1']:.3f}  ROC-AUC {'n/a' if auc is None else format(auc, '.3f')}"
+    return TrainingData(
+        files=tuple(sorted({source.rsplit(":", 1)[0] for source in posts.sources})),
+        sha256=posts.sha256,
+        rows=posts.counts(),
+        weighted=None if posts.weights is None else tuple(sorted(set(posts.weights))),
+        skipped={reason: len(where) for reason, where in posts.skipped.items()},
     )

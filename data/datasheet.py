@@ -188,7 +188,7 @@ def _quality() -> str:
 
     predictor = Predictor.load()
     heldout = load_corpus("heldout")
-    overall = evaluate(predictor, heldout).figures["overall"]
+    overall = evaluate(predictor, heldout).figures.metrics.overall
     lines = [
         "## Quality of the default model",
         "",
@@ -198,8 +198,8 @@ def _quality() -> str:
         "",
         "| data | posts | macro-F1 | ROC-AUC | ECE | false-positive rate |",
         "|---|---|---|---|---|---|",
-        f"| held-out split | {overall['n']:,} | {overall['macro_f1']:.3f} | {overall['roc_auc']:.3f} | "
-        f"{overall['ece']:.3f} | {overall['confusion'][0][1] / max(1, sum(overall['confusion'][0])):.1%} |",
+        f"| held-out split | {overall.n:,} | {overall.macro_f1:.3f} | {overall.roc_auc:.3f} | "
+        f"{overall.ece:.3f} | {overall.confusion[0][1] / max(1, sum(overall.confusion[0])):.1%} |",
     ]
     if COMMENTS.is_file():
         with COMMENTS.open(encoding="utf-8", newline="") as handle:

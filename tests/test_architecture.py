@@ -64,6 +64,7 @@ def test_scoring_modules_import_no_training_library() -> None:
             "disclosure",
             "engine",
             "model",
+            "card",
             "storage",
             "predictor",
             "explain",

@@ -39,28 +39,38 @@ def posts() -> LabelledPosts:
 def test_evaluate_figures_match_hand_computed(posts: LabelledPosts) -> None:
     result = evaluate(FixedScores([0.9, 0.4, 0.8, 0.1, 0.7, 0.2]), posts)  # type: ignore[arg-type]
     f = result.figures
-    assert f["overall"]["confusion"] == [[2, 1], [1, 2]]
-    assert f["per_class"]["promotional"] == {
-        "precision": 2 / 3,
-        "recall": 2 / 3,
-        "f1": pytest.approx(2 / 3),
-        "n": 3,
-    }
-    kinds = {row["kind"]: row for row in f["per_kind"]}
-    assert kinds["ad"]["metric"] == "recall" and kinds["ad"]["value"] == 0.5
-    assert kinds["notice"]["metric"] == "false_positive_rate" and kinds["notice"]["value"] == 1.0
-    assert kinds["greeting"]["value"] == 0.0
-    assert [e["where"] for e in f["false_positives"]] == ["id 5"]
-    assert [e["where"] for e in f["false_negatives"]] == ["id 2"]
-    assert f["score_distribution"]["organic"]["histogram_10_bins"][7] == 1
+    assert f.metrics.overall.confusion == ((2, 1), (1, 2))
+    promotional = f.metrics.per_class["promotional"]
+    assert (promotional.precision, promotional.recall, promotional.n) == (2 / 3, 2 / 3, 3)
+    assert promotional.f1 == pytest.approx(2 / 3)
+    assert f.metrics.per_kind is not None
+    kinds = {row.kind: row for row in f.metrics.per_kind}
+    assert kinds["ad"].metric == "recall" and kinds["ad"].value == 0.5
+    assert kinds["notice"].metric == "false_positive_rate" and kinds["notice"].value == 1.0
+    assert kinds["greeting"].value == 0.0
+    assert [e.where for e in f.false_positives] == ["id 5"]
+    assert [e.where for e in f.false_negatives] == ["id 2"]
+    histogram = f.score_distribution["organic"].histogram_10_bins
+    assert histogram is not None and histogram[7] == 1
+    assert list(f.to_dict()) == [
+        "n",
+        "not_judged",
+        "overall",
+        "per_class",
+        "score_distribution",
+        "false_positives",
+        "false_negatives",
+        "per_kind",
+    ]
+    assert f.to_dict()["per_class"]["promotional"]["n"] == 3
 
 
 def test_evaluate_threshold_override_and_errors_without_ids(posts: LabelledPosts) -> None:
     bare = LabelledPosts(texts=posts.texts, labels=posts.labels, sources=posts.sources)
     result = evaluate(FixedScores([0.9, 0.4, 0.8, 0.1, 0.7, 0.2]), bare, threshold=0.95)  # type: ignore[arg-type]
-    assert result.figures["overall"]["confusion"] == [[3, 0], [3, 0]]
-    assert "per_kind" not in result.figures
-    assert result.figures["false_negatives"][0]["where"] == "f.csv:3"
+    assert result.figures.metrics.overall.confusion == ((3, 0), (3, 0))
+    assert result.figures.metrics.per_kind is None and "per_kind" not in result.figures.to_dict()
+    assert result.figures.false_negatives[0].where == "f.csv:3"
 
 
 def test_render_text_names_every_section(posts: LabelledPosts) -> None:

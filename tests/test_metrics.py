@@ -34,7 +34,8 @@ def test_choose_threshold_meets_target_precision_with_most_recall() -> None:
 
 def test_summarize_counts_the_confusion_matrix() -> None:
     figures = summarize([0, 0, 1, 1], [0.2, 0.6, 0.4, 0.9], threshold=0.5)
-    assert figures["confusion"] == [[1, 1], [1, 1]]
-    assert figures["precision"] == 0.5
-    assert figures["macro_f1"] == 0.5
-    assert figures["roc_auc"] == pytest.approx(0.75)
+    assert figures.confusion == ((1, 1), (1, 1))
+    assert figures.precision == 0.5
+    assert figures.macro_f1 == 0.5
+    assert figures.roc_auc == pytest.approx(0.75)
+    assert figures.to_dict()["confusion"] == [[1, 1], [1, 1]]

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +38,7 @@ def test_predictor_load_round_trip_keeps_scores(predictor: Predictor, model_file
     texts = ["מבצע", "שלום", ""]
     assert np.array_equal(loaded.score_many(texts), predictor.score_many(texts), equal_nan=True)
     assert loaded.threshold == predictor.threshold
-    assert {key: loaded.card[key] for key in predictor.card} == json.loads(json.dumps(predictor.card))
+    assert loaded.card.to_dict().items() >= predictor.card.to_dict().items()
 
 
 @settings(max_examples=40, derandomize=True, deadline=None)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from classifier.card import CalibrationChoice, TrainingData
 from classifier.dataset import LabelledPosts
 from classifier.errors import ClassifierError
 from classifier.evaluation import Evaluation, evaluate
 from classifier.report import IMAGES, write_report
+from classifier.training import TrainedModel
 from tests.conftest import ORGANIC, PROMOTIONAL
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -66,7 +69,7 @@ def test_report_page_references_images_and_figures(evaluation: Evaluation, tmp_p
     assert '<meta charset="utf-8">' in page
     for name in IMAGES:
         assert f'<img src="{name}" alt="' in page
-    assert f"{evaluation.figures['overall']['macro_f1']:.3f}" in page
+    assert f"{evaluation.figures.metrics.overall.macro_f1:.3f}" in page
     assert "<title>My &lt;eval&gt;</title>" in page
     assert "Per kind" in page
 
@@ -74,7 +77,7 @@ def test_report_page_references_images_and_figures(evaluation: Evaluation, tmp_p
 def test_report_hebrew_excerpts_are_right_to_left(evaluation: Evaluation, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     page = write_report(evaluation, tmp_path).read_text(encoding="utf-8")
-    false_positive = evaluation.figures["false_positives"][0]["excerpt"]
+    false_positive = evaluation.figures.false_positives[0].excerpt
     assert false_positive == ORGANIC[5]
     assert f'<td dir="rtl" class="text">{false_positive}</td>' in page
 
@@ -86,20 +89,23 @@ def test_report_escapes_post_text(evaluation: Evaluation, tmp_path: Path) -> Non
     assert "קוד הנחה &lt;script&gt;alert(1)&lt;/script&gt; בקישור" in page
 
 
-def test_report_summarises_model_card(evaluation: Evaluation, tmp_path: Path) -> None:
+def test_report_summarises_model_card(
+    evaluation: Evaluation, tiny_model: TrainedModel, tmp_path: Path
+) -> None:
     pytest.importorskip("matplotlib")
-    card = {
-        "name": "promo-he",
-        "created": "2025-01-01T10:00:00+00:00",
-        "package_version": "9.9.9",
-        "sklearn_version": "1.2.3",
-        "training_data": {"rows": {"organic": 11, "promotional": 13}},
-        "calibration": {"chosen": "isotonic"},
-        "threshold": 0.4321,
-        "threshold_rule": "max F1",
-    }
+    card = replace(
+        tiny_model.card,
+        created="2025-01-01T10:00:00+00:00",
+        package_version="9.9.9",
+        sklearn_version="1.2.3",
+        training_data=TrainingData(files=("mine.csv",), sha256="ab", rows={"organic": 11, "promotional": 13}),
+        calibration=CalibrationChoice("isotonic", {}),
+        threshold=0.4321,
+        threshold_rule="max F1",
+    )
     page = write_report(evaluation, tmp_path, model_card=card).read_text(encoding="utf-8")
-    for text in ("2025-01-01T10:00:00+00:00", "9.9.9", "1.2.3", "organic 11, promotional 13", "isotonic"):
+    facts = ("2025-01-01T10:00:00+00:00", "9.9.9", "1.2.3", "organic 11, promotional 13")
+    for text in (*facts, "isotonic", "mine.csv"):
         assert text in page
     assert "0.432 (max F1)" in page
 

@@ -61,7 +61,7 @@ def test_service_limits_and_bad_requests_get_clear_messages(client: TestClient) 
 
 def test_service_health_model_card_docs_and_page(client: TestClient, predictor: Predictor) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/v1/model").json()["threshold"] == predictor.card["threshold"]
+    assert client.get("/v1/model").json()["threshold"] == predictor.card.threshold
     assert "/v1/score" in client.get("/openapi.json").json()["paths"]
     page = client.get("/")
     assert page.status_code == 200 and 'dir="rtl"' in page.text
