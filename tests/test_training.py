@@ -49,8 +49,8 @@ def test_folds_in_processes_train_the_same_model_as_folds_in_turn(
         pytest.skip("folds run in processes only with two or more cores on POSIX")
     monkeypatch.setattr(training, "PARALLEL_FOLDS_MIN_POSTS", 1)
     forked = train(tiny_posts, tiny_config)
-    assert forked.card["cv_metrics"] == tiny_model.card["cv_metrics"]
-    assert forked.card["threshold"] == tiny_model.card["threshold"]
+    assert forked.card.cv_metrics == tiny_model.card.cv_metrics
+    assert forked.card.threshold == tiny_model.card.threshold
     assert np.array_equal(forked.model.linear.coef, tiny_model.model.linear.coef)
 
 
