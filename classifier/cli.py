@@ -205,6 +205,7 @@ def train(
             model = train_model(posts, config)
         elif added:
             from classifier.corpus import load_corpus
+            from classifier.default_model import corpus_config
             from classifier.training import check_added
 
             extra = read_labelled(list(added), text_column, label_column)
@@ -216,7 +217,7 @@ def train(
                 len(extra),
                 weight,
             )
-            model = train_model(load_corpus("train").plus(extra, weight), config)
+            model = train_model(load_corpus("train").plus(extra, weight), corpus_config(config))
         else:
             logger.info("training the default model on the bundled corpus's training split")
             model = train_default_model(config)
@@ -431,6 +432,10 @@ def evaluate(
             click.echo(json.dumps(comparison.to_dict(), indent=2) if fmt == "json" else comparison.render())
             return
         posts = read_labelled(list(data), text_column, label_column) if data else load_corpus("heldout")
+        if not data and prior is None:  # the held-out split has the corpus's share of promotional posts
+            from classifier.default_model import at_corpus_share
+
+            predictor = at_corpus_share(predictor)
         for line in posts.skipped_summary():
             logger.warning(line)
         if not posts.texts:

@@ -17,6 +17,7 @@ import numpy as np
 from classifier.config import TrainConfig
 from classifier.corpus import load_corpus
 from classifier.dataset import LabelledPosts
+from classifier.default_model import at_corpus_share, corpus_config
 from classifier.metrics import summarize
 from classifier.predictor import Predictor
 from classifier.training import check_added, train
@@ -73,7 +74,7 @@ def _right(predictor: Predictor, posts: LabelledPosts) -> np.ndarray:
 
 
 def _heldout_f1(predictor: Predictor, heldout: LabelledPosts) -> float:
-    scores = np.nan_to_num(predictor.score_many(heldout.texts), nan=0.0)
+    scores = np.nan_to_num(at_corpus_share(predictor).score_many(heldout.texts), nan=0.0)
     return float(summarize(heldout.labels, scores, predictor.threshold).macro_f1)
 
 
@@ -88,7 +89,7 @@ def compare(
         With too few posts to learn from (:data:`classifier.training.MIN_ADDED`).
     """
     check_added(added)
-    config = config or TrainConfig()
+    config = corpus_config(config)
     base, heldout = load_corpus("train"), load_corpus("heldout")
     fold_of = np.random.default_rng(config.seed).permutation(len(added)) % FOLDS
     new_right = np.zeros(len(added), dtype=bool)

@@ -10,7 +10,7 @@ import pytest
 
 from classifier import Predictor, storage
 from classifier.config import TrainConfig
-from classifier.default_model import corpus_sha256
+from classifier.default_model import DEFAULT_PRIOR, corpus_config, corpus_sha256
 
 COMMITTED = Path(__file__).resolve().parent.parent / "models" / storage.DEFAULT_MODEL_NAME
 
@@ -34,7 +34,8 @@ def test_committed_default_model_is_current(monkeypatch: pytest.MonkeyPatch) -> 
     predictor = Predictor.load()
     card = predictor.card
     assert card.training_data.sha256 == corpus_sha256(), "data/posts.csv changed: run `promo train`"
-    assert card.config == TrainConfig(), "defaults changed: run `promo train`"
+    assert card.config == corpus_config(TrainConfig()), "defaults changed: run `promo train`"
+    assert card.default_prior == DEFAULT_PRIOR
     assert card.heldout is not None and card.heldout.per_kind
 
 
