@@ -13,13 +13,14 @@ Results are printed and written between the serve markers of benchmarks/README.m
 The clients are one asyncio loop speaking HTTP/1.1 over raw sockets, with the request bodies
 encoded beforehand: the clients share the machine's cores with the service, and a heavier
 client (one httpx client per thread) took about a quarter of the CPU, which slowed the service
-it was measuring. The share of a core the clients used is reported.
+it was measuring. The CPU the service's processes and the clients used per request is reported.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import resource
@@ -31,6 +32,7 @@ import time
 import urllib.request
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from readme_section import publish  # beside this script, which Python puts on sys.path
@@ -108,8 +110,46 @@ async def _client(port: int, requests: list[bytes], latencies: list[float]) -> i
     return errors
 
 
-def _load(port: int, requests: list[bytes], clients: int) -> tuple[np.ndarray, int, float, float]:
-    """Send every request once from ``clients`` connections; latencies (s), errors, wall and CPU time."""
+class Run(NamedTuple):
+    """One load of requests: each latency (s), the errors, and the time and CPU it took."""
+
+    latencies: np.ndarray
+    errors: int
+    wall: float
+    client_cpu: float
+    #: CPU seconds of the service's processes; None where /proc cannot tell
+    service_cpu: float | None
+
+
+def _service_cpu(pids: list[int]) -> float | None:
+    """CPU seconds used so far by these processes (Linux's /proc), None when it cannot be read."""
+    total = 0
+    try:
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    except (OSError, IndexError, ValueError):
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _service_processes(pid: int) -> list[int]:
+    """The service and its worker processes."""
+    children = []
+    try:
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, IndexError, ValueError):
+                    parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                    if parent == pid:
+                        children.append(int(entry.name))
+    except OSError:
+        pass
+    return [pid, *children]
+
+
+def _load(port: int, requests: list[bytes], clients: int, service: list[int]) -> Run:
+    """Send every request once from ``clients`` connections."""
     latencies: list[float] = []
 
     async def run() -> int:
@@ -117,13 +157,14 @@ def _load(port: int, requests: list[bytes], clients: int) -> tuple[np.ndarray, i
         tasks = [_client(port, chunk, latencies) for chunk in chunks]
         return sum(await asyncio.wait_for(asyncio.gather(*tasks), TIME_LIMIT_S))
 
-    before = resource.getrusage(resource.RUSAGE_SELF)
+    before, service_before = resource.getrusage(resource.RUSAGE_SELF), _service_cpu(service)
     start = time.perf_counter()
     errors = asyncio.run(run())
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_SELF)
+    after, service_after = resource.getrusage(resource.RUSAGE_SELF), _service_cpu(service)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return np.asarray(latencies), errors, wall, cpu
+    used = None if service_before is None or service_after is None else service_after - service_before
+    return Run(np.asarray(latencies), errors, wall, cpu, used)
 
 
 def _wait_until_up(url: str, service: subprocess.Popen[bytes]) -> None:
@@ -188,48 +229,56 @@ def main() -> None:
             ],
         ),
     }
-    runs: dict[str, list[tuple[np.ndarray, int, float, float]]] = {name: [] for name in kinds}
-    load_before = os.getloadavg()[0]
+    runs: dict[str, list[Run]] = {name: [] for name in kinds}
+    load_before, loads = os.getloadavg()[0], []
     with tempfile.TemporaryDirectory() as folder:
         command = [sys.executable, "-m", "classifier", "-q", "serve", "--port", str(port)]
         command += ["--workers", str(args.workers), "--labels", os.path.join(folder, "labels.jsonl")]
         service = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             _wait_until_up(f"http://{HOST}:{port}", service)
-            _load(port, kinds["one post"][1][:100], args.clients)  # warm up
+            processes = _service_processes(service.pid)
+            _load(port, kinds["one post"][1][:100], args.clients, processes)  # warm up
             for run in range(args.runs):
                 for name, (_, requests) in kinds.items():
-                    runs[name].append(_load(port, requests, args.clients))
+                    loads.append(os.getloadavg()[0])
+                    runs[name].append(_load(port, requests, args.clients, processes))
                     print(f"run {run + 1}: {name} done", file=sys.stderr)
         finally:
             service.terminate()
             service.wait()
-    client_share = max(cpu / wall for measured in runs.values() for _, _, wall, cpu in measured)
     times = (
         "once"
         if args.runs == 1
-        else f"{args.runs} times against the same service (median, and range in brackets)"
+        else f"{args.runs} times against the same service (median run, and the range in brackets)"
     )
     lines = [
-        f"Measured {date.today()} on {os.cpu_count()} cores of {_processor()}, shared with other work "
-        f"(load average {load_before:.1f} before the runs) and with the clients: "
+        f"Measured {date.today()} on {os.cpu_count()} cores of {_processor()}, shared by the service and "
+        f"the clients, and with other work: 1-minute load average {load_before:.1f} before the service "
+        f"started, {min(loads):.1f}–{max(loads):.1f} before each load (ours included). "
         f"{args.requests:,} requests of each kind from {args.clients} concurrent keep-alive clients on "
         f"127.0.0.1, `promo serve --workers {args.workers}`, measured {times}. "
-        f"The clients used at most {client_share:.0%} of one core. "
+        f"CPU is per request, of all the service's processes and of the clients. "
         f"Command: `python benchmarks/serve.py --requests {args.requests} "
         f"--clients {args.clients} --workers {args.workers} --runs {args.runs}`.",
         "",
-        "| request | requests/s | posts/s | p50 (ms) | p95 (ms) | p99 (ms) | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| request | requests/s | posts/s | p50 (ms) | p95 (ms) | p99 (ms) | errors "
+        "| service CPU (ms) | clients' CPU (ms) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, (size, _) in kinds.items():
-        rates = [len(latency) / wall for latency, _, wall, _ in runs[name]]
-        percentiles = np.array([np.percentile(latency * 1000, [50, 95, 99]) for latency, *_ in runs[name]])
-        errors = sum(errors for _, errors, _, _ in runs[name])
+        measured = runs[name]
+        rates = [len(run.latencies) / run.wall for run in measured]
+        percentiles = np.array([np.percentile(run.latencies * 1000, [50, 95, 99]) for run in measured])
+        service_cpu = [
+            run.service_cpu * 1000 / len(run.latencies) for run in measured if run.service_cpu is not None
+        ]
+        client_cpu = [run.client_cpu * 1000 / len(run.latencies) for run in measured]
         lines.append(
             f"| {name} | {_spread(rates, ',.0f')} | {_spread([r * size for r in rates], ',.0f')} | "
             + " | ".join(_spread(percentiles[:, k].tolist(), ".1f") for k in range(3))
-            + f" | {errors} |"
+            + f" | {sum(run.errors for run in measured)} "
+            + f"| {_spread(service_cpu, '.2f') if service_cpu else 'n/a'} | {_spread(client_cpu, '.2f')} |"
         )
     publish("serve", "\n".join(lines), write=not args.no_write)
 

@@ -12,10 +12,10 @@ Needs the ``serve`` extra (``pip install "promo-he[serve]"``: FastAPI and uvicor
 A request body over :data:`MAX_BODY_BYTES` is refused with 413, a batch over :data:`MAX_BATCH`
 or a malformed request with 422, each with a message that says what to change.
 
-Scoring one post costs mostly per call (about a dozen NumPy operations per feature block,
-whatever the number of posts), so the posts of requests that arrive together are scored in
-one call, in one thread beside the event loop (:class:`_Scorer`): under load a single post
-costs a fraction of what it costs alone, and an idle service answers at once.
+Scoring one post costs mostly per call (the engine runs the same NumPy operations whatever the
+number of posts), so the posts of requests that arrive together are scored in one call, in one
+thread beside the event loop (:class:`_Scorer`): under load a single post costs a fraction of
+what it costs alone, and an idle service answers at once.
 """
 
 from __future__ import annotations
