@@ -562,7 +562,9 @@ def serve(
     target = labels or default_labels_path()
     logger.info("corrections go to %s", target)
     if workers == 1:
-        uvicorn.run(create_app(predictor, target), host=host, port=port, log_level="warning")
+        uvicorn.run(
+            create_app(predictor, target), host=host, port=port, log_level="warning", access_log=False
+        )
         return
     # several processes each build the app from the environment (uvicorn imports it by name)
     os.environ[LABELS_VARIABLE] = str(target)
@@ -577,4 +579,5 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+        access_log=False,  # never shown at the warning level; not even formatted
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -19,7 +20,14 @@ from classifier import Predictor
 fastapi = pytest.importorskip("fastapi", reason="FastAPI is not installed (pip install -e '.[serve]')")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from classifier.service import MAX_BATCH, MAX_BODY_BYTES, LabelsFile, create_app  # noqa: E402
+from classifier.service import (  # noqa: E402
+    MAX_BATCH,
+    MAX_BODY_BYTES,
+    LabelsFile,
+    ScoreRequest,
+    _Scorer,
+    create_app,
+)
 
 AD = "מבצע ענק! 50% הנחה על כל החנות רק היום, התקשרו 050-1234567"
 
@@ -37,11 +45,14 @@ def test_service_scores_one_post_and_a_batch_as_the_predictor(
     result = one.json()["results"][0]
     assert result["score"] == pytest.approx(predictor.score(AD), abs=1e-4)
     assert result["label"] == "promotional" and result["language"] == "he" and result["disclosure"] == "none"
-    batch = client.post("/v1/score", json={"texts": [AD, "שבת שלום", "", "Hello there"], "explain": True})
+    batch = client.post(
+        "/v1/score", json={"texts": [AD, "שבת שלום", "", "Hello there"], "explain": True, "passages": True}
+    )
     results = batch.json()["results"]
     assert [r["label"] for r in results][1:] == ["organic", None, None]
     assert results[2]["reason"].startswith("empty post") and results[3]["language"] == "other"
     assert {"up", "down", "log_odds"} <= set(results[0]["explanation"])
+    assert results[0]["top_passage"]["text"] == AD and "⟦" in results[0]["highlighted"]
 
 
 def test_service_limits_and_bad_requests_get_clear_messages(client: TestClient) -> None:
@@ -57,6 +68,51 @@ def test_service_limits_and_bad_requests_get_clear_messages(client: TestClient) 
         "/v1/score", content=b"x" * (MAX_BODY_BYTES + 1), headers={"Content-Type": "application/json"}
     )
     assert huge.status_code == 413 and "send fewer or shorter posts" in huge.text
+
+
+class _Recording:
+    """A predictor that records each call of score_many and fails on one text."""
+
+    def __init__(self, predictor: Predictor, fail_on: str | None = None) -> None:
+        self.predictor, self.fail_on, self.calls = predictor, fail_on, []
+        self.threshold = predictor.threshold
+
+    def score_many(self, texts: list[str]) -> object:
+        self.calls.append(len(texts))
+        if self.fail_on in texts:
+            raise RuntimeError("scoring failed")
+        return self.predictor.score_many(texts)
+
+
+def test_concurrent_requests_are_scored_together_each_with_its_own_answer(predictor: Predictor) -> None:
+    recording = _Recording(predictor)
+    scorer = _Scorer(recording)  # type: ignore[arg-type]
+    posts = [AD, "שבת שלום לכולם", "", "Hello there"]
+    requests = [ScoreRequest(text=post) for post in posts] + [ScoreRequest(texts=[AD] * 60)] * 2
+
+    async def send() -> list[bytes]:
+        return await asyncio.gather(*(scorer.score(request) for request in requests))
+
+    answers = [json.loads(body) for body in asyncio.run(send())]
+    assert recording.calls == [4 + 60, 60]  # at most MAX_BATCH posts a group, at least one request
+    for post, answer in zip(posts, answers, strict=False):
+        expected = predictor.score(post)
+        score = answer["results"][0]["score"]
+        assert score is None if expected != expected else score == pytest.approx(expected, abs=1e-4)
+    assert [len(answer["results"]) for answer in answers] == [1, 1, 1, 1, 60, 60]
+
+
+def test_a_request_that_fails_does_not_fail_the_others_of_its_group(predictor: Predictor) -> None:
+    scorer = _Scorer(_Recording(predictor, fail_on="boom"))  # type: ignore[arg-type]
+
+    async def send() -> list[bytes | BaseException]:
+        requests = [ScoreRequest(text=text) for text in (AD, "boom", "שבת שלום")]
+        return await asyncio.gather(*(scorer.score(request) for request in requests), return_exceptions=True)
+
+    first, failed, last = asyncio.run(send())
+    assert isinstance(failed, RuntimeError)
+    assert isinstance(first, bytes) and isinstance(last, bytes)
+    assert json.loads(last)["results"][0]["label"] == "organic"
 
 
 def test_service_health_model_card_docs_and_page(client: TestClient, predictor: Predictor) -> None:
