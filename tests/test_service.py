@@ -19,7 +19,7 @@ from classifier import Predictor
 fastapi = pytest.importorskip("fastapi", reason="FastAPI is not installed (pip install -e '.[serve]')")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from classifier.service import MAX_BATCH, MAX_BODY_BYTES, LabelsFile, create_app  # noqa: E402
+from classifier.interfaces.service import MAX_BATCH, MAX_BODY_BYTES, LabelsFile, create_app  # noqa: E402
 
 AD = "מבצע ענק! 50% הנחה על כל החנות רק היום, התקשרו 050-1234567"
 
