@@ -23,8 +23,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from classifier import Predictor, TrainConfig, train  # noqa: E402
-from classifier.corpus import load_corpus  # noqa: E402
-from classifier.metrics import summarize  # noqa: E402
+from classifier.modeling.metrics import summarize  # noqa: E402
+from classifier.workflows.corpus import load_corpus  # noqa: E402
 
 VARIANTS: dict[str, TrainConfig] = {
     "default": TrainConfig(),

@@ -35,8 +35,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from classifier import Predictor  # noqa: E402
-from classifier.corrections import compare  # noqa: E402
-from classifier.dataset import read_labelled  # noqa: E402
+from classifier.modeling.dataset import read_labelled  # noqa: E402
+from classifier.workflows.corrections import compare  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parent / "data" / "corrections-brand-replies.jsonl"
 

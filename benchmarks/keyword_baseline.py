@@ -1,7 +1,7 @@
 """A hand-written keyword baseline for ``benchmarks/quality.py``: weighted cue rules, no learning.
 
 Each cue is a regular expression over *normalised* text (see
-:func:`classifier.normalize.normalize`, which turns prices, phone numbers, links,
+:func:`classifier.text.normalize.normalize`, which turns prices, phone numbers, links,
 percentages, mentions and hashtags into ``_price_``, ``_phone_``, ``_url_``, ``_pct_``,
 ``_mention_`` and ``_tag_``). A post's score is ``1 - exp(-w)``, where ``w`` is the
 summed weight of the cues present (each counted once), so a post without a cue
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from classifier.normalize import normalize
+from classifier.text.normalize import normalize
 
 # Up to two one-letter Hebrew prefixes (and, the, in, to, from, that, as) glued to a word.
 _PREFIX = "(?:[ובהלמשכ]{0,2})"

@@ -1,4 +1,4 @@
-"""Measure where "too little Hebrew to judge" should begin (the thresholds of classifier/language.py).
+"""Measure where "too little Hebrew to judge" should begin (the thresholds of classifier/text/language.py).
 
     python benchmarks/language.py
 
@@ -26,7 +26,7 @@ from readme_section import write_section  # beside this script, which Python put
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from classifier.language import MIN_HEBREW_LETTERS, MIN_HEBREW_SHARE, hebrew_letters  # noqa: E402
+from classifier.text.language import MIN_HEBREW_LETTERS, MIN_HEBREW_SHARE, hebrew_letters  # noqa: E402
 
 CORPORA = REPO.parent / "shared" / "corpora"
 SHARES = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5)

@@ -24,10 +24,10 @@ from sklearn.metrics import f1_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 
-from classifier.config import TrainConfig
-from classifier.corpus import load_corpus
-from classifier.metrics import choose_threshold
-from classifier.pipeline import build_pipeline
+from classifier.core.config import TrainConfig
+from classifier.modeling.metrics import choose_threshold
+from classifier.modeling.pipeline import build_pipeline
+from classifier.workflows.corpus import load_corpus
 
 
 def _candidates(quick: bool) -> list[tuple[str, TrainConfig, object | None]]:

@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from classifier import Predictor  # noqa: E402
-from classifier.model import adjust_for_prior  # noqa: E402
+from classifier.modeling.model import adjust_for_prior  # noqa: E402
 
 CANDIDATES = (None, 0.4, 0.3, 0.2, 0.1, 0.05)
 

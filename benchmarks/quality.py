@@ -18,10 +18,10 @@ The models:
 
 (b), (c) and (e) pick their threshold as (d) does: max F1 over 5-fold cross-validated
 out-of-fold scores of the training split (stratified, seed 0), then fit on all of it.
-All models see raw text and normalise it themselves with :func:`classifier.normalize.normalize`.
+All models see raw text and normalise it themselves with :func:`classifier.text.normalize.normalize`.
 
 For each model: macro-F1, ROC-AUC and expected calibration error on the held-out
-split (:func:`classifier.metrics.summarize`); the share of Facebook comments scored
+split (:func:`classifier.modeling.metrics.summarize`); the share of Facebook comments scored
 at or above the model's threshold (its false-positive rate on real organic text, an
 upper bound: a handful of the comments are real page-promotion spam);
 training wall time, including threshold selection; scoring throughput, single
@@ -74,13 +74,13 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from classifier.config import TrainConfig
-from classifier.corpus import load_corpus
-from classifier.dataset import LabelledPosts
-from classifier.metrics import choose_threshold, summarize
-from classifier.normalize import normalize, normalize_many, tokenize
-from classifier.predictor import Predictor
-from classifier.training import train
+from classifier.core.config import TrainConfig
+from classifier.modeling.dataset import LabelledPosts
+from classifier.modeling.metrics import choose_threshold, summarize
+from classifier.modeling.training import train
+from classifier.prediction.predictor import Predictor
+from classifier.text.normalize import normalize, normalize_many, tokenize
+from classifier.workflows.corpus import load_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 FB_COMMENTS = REPO.parent / "shared" / "corpora" / "hebrew-fb-comments" / "comments.csv"

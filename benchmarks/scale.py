@@ -32,7 +32,7 @@ FB = REPO.parent / "shared" / "corpora" / "hebrew-fb-comments" / "comments.csv"
 
 def _posts(n: int, path: Path) -> str:
     sys.path.insert(0, str(REPO))
-    from classifier.corpus import load_corpus
+    from classifier.workflows.corpus import load_corpus
 
     corpus = [" ".join(t.split()) for t in load_corpus("all").texts]
     comments: list[str] = []

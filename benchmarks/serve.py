@@ -210,7 +210,7 @@ def main() -> None:
         "--no-write", action="store_true", help="print only; leave benchmarks/README.md alone"
     )
     args = parser.parse_args()
-    from classifier.corpus import load_corpus
+    from classifier.workflows.corpus import load_corpus
 
     texts = load_corpus("all").texts
     port = _free_port()

@@ -3,7 +3,7 @@
     python benchmarks/spark.py [--rows 1000000]      # needs pip install -e ".[spark]" and Java
 
 Writes N rows (the corpus's posts, cycled, with an id) to Parquet, then scores them with
-``classifier.spark.score_files`` under ``local[1]`` and ``local[2]`` (Parquet in, Parquet
+``classifier.interfaces.spark.score_files`` under ``local[1]`` and ``local[2]`` (Parquet in, Parquet
 out, session start-up included; the input repartitioned so that both cores get work, since one
 Parquet file is read as one partition), and with ``promo score FILE.parquet -o out.parquet`` on the
 same rows. Results are printed and written between the spark markers of benchmarks/README.md.
@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 
 _RUN = """
 import sys, time
-from classifier.spark import score_files
+from classifier.interfaces.spark import score_files
 start = time.perf_counter()
 rows = score_files(sys.argv[1], sys.argv[2], master=sys.argv[3], partitions=int(sys.argv[4]))
 print(rows, time.perf_counter() - start)
@@ -49,7 +49,7 @@ def main() -> None:
     import pyarrow as pa
     import pyarrow.parquet as parquet
 
-    from classifier.corpus import load_corpus
+    from classifier.workflows.corpus import load_corpus
 
     texts = load_corpus("all").texts
     with tempfile.TemporaryDirectory() as name:

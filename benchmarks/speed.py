@@ -101,7 +101,7 @@ def _machine() -> str:
 
 
 def _texts(n: int) -> tuple[list[str], str]:
-    from classifier.corpus import load_corpus
+    from classifier.workflows.corpus import load_corpus
 
     corpus = load_corpus("all").texts
     comments: list[str] = []
@@ -120,7 +120,7 @@ def _texts(n: int) -> tuple[list[str], str]:
 def _train_fasttext(folder: Path) -> tuple[Path, float]:
     import fasttext
 
-    from classifier.corpus import load_corpus
+    from classifier.workflows.corpus import load_corpus
 
     train = load_corpus("train")
     data = folder / "train.txt"
@@ -186,7 +186,11 @@ def main() -> None:
         start = time.perf_counter()
         # what `promo train` does, without replacing the committed default model
         subprocess.run(
-            [sys.executable, "-c", "from classifier.default_model import train_default_model as t; t()"],
+            [
+                sys.executable,
+                "-c",
+                "from classifier.workflows.default_model import train_default_model as t; t()",
+            ],
             capture_output=True,
             check=True,
         )

@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from classifier._version import __version__
-from classifier.config import TrainConfig
-from classifier.errors import ClassifierError
-from classifier.predictor import Predictor
+from classifier.core.config import TrainConfig
+from classifier.core.errors import ClassifierError
+from classifier.prediction.predictor import Predictor
 
 if TYPE_CHECKING:
-    from classifier.training import TrainedModel, train
+    from classifier.modeling.training import TrainedModel, train
 
 __all__ = ["ClassifierError", "Predictor", "TrainConfig", "TrainedModel", "__version__", "train"]
 
@@ -25,7 +25,7 @@ __all__ = ["ClassifierError", "Predictor", "TrainConfig", "TrainedModel", "__ver
 def __getattr__(name: str) -> Any:
     # training needs scikit-learn and SciPy; scoring must not import them, so load them on first use
     if name in ("train", "TrainedModel"):
-        from classifier import training
+        from classifier.modeling import training
 
         return getattr(training, name)
     raise AttributeError(f"module 'classifier' has no attribute {name!r}")

@@ -1,5 +1,5 @@
 """``python -m classifier`` works like ``promo``."""
 
-from classifier.cli import main
+from classifier.interfaces.cli import main
 
 main(prog_name="promo")

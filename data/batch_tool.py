@@ -38,7 +38,7 @@ from corpus_rules import (  # beside this script, which Python puts on sys.path
     opening_words,
 )
 
-from classifier.storage import atomic_writer
+from classifier.modeling.storage import atomic_writer
 
 HERE = Path(__file__).resolve().parent
 POSTS = HERE / "posts.csv"

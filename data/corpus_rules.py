@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from classifier.normalize import normalize
+from classifier.text.normalize import normalize
 
 COLUMNS = ("id", "text", "label", "kind", "domain", "platform")
 PROMOTIONAL_KINDS = frozenset(

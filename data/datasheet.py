@@ -21,9 +21,9 @@ from pathlib import Path
 import pandas as pd
 from corpus_rules import HARD_ORGANIC_KINDS, SOFT_PROMOTIONAL_KINDS, length_bucket  # beside this script
 
-from classifier.corpus import bundled_corpus_path, heldout_mask, load_corpus
-from classifier.labels import NAMES
-from classifier.storage import atomic_writer
+from classifier.core.labels import NAMES
+from classifier.modeling.storage import atomic_writer
+from classifier.workflows.corpus import bundled_corpus_path, heldout_mask, load_corpus
 
 HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
@@ -76,7 +76,7 @@ business, reviews with referral links) are decided in the guideline.
 ## Held-out split
 
 A fixed 20% of every label x domain stratum, chosen by a seeded hash of the post id
-(`classifier.corpus.heldout_mask`), is held out: {heldout:,} posts. The default model is trained
+(`classifier.workflows.corpus.heldout_mask`), is held out: {heldout:,} posts. The default model is trained
 on the other {train:,}; `promo evaluate` and the benchmarks measure on the held-out posts.
 """
 
@@ -184,7 +184,7 @@ def _language(posts: list[str], comments: list[str]) -> str:
 
 def _quality() -> str:
     from classifier import Predictor
-    from classifier.evaluation import evaluate
+    from classifier.workflows.evaluation import evaluate
 
     predictor = Predictor.load()
     heldout = load_corpus("heldout")

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from classifier import Predictor, TrainConfig, train
-from classifier.dataset import LabelledPosts
-from classifier.training import TrainedModel
+from classifier.modeling.dataset import LabelledPosts
+from classifier.modeling.training import TrainedModel
 
 PROMOTIONAL = [
     "מבצע סוף עונה! כל הנעליים ב-50% הנחה רק השבוע באתר שלנו",

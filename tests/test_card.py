@@ -14,12 +14,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier import ClassifierError, Predictor
-from classifier.card import AggregationChoice, CalibrationChoice, ModelCard, TrainingData, render_markdown
-from classifier.config import TrainConfig
-from classifier.engine import FeatureSettings
-from classifier.metrics import ClassMetrics, DataSetMetrics, KindMetrics, Metrics
-from classifier.storage import card_path, load_model, markdown_card_path
-from classifier.training import TrainedModel
+from classifier.core.config import TrainConfig
+from classifier.featurize.engine import FeatureSettings
+from classifier.modeling.card import (
+    AggregationChoice,
+    CalibrationChoice,
+    ModelCard,
+    TrainingData,
+    render_markdown,
+)
+from classifier.modeling.metrics import ClassMetrics, DataSetMetrics, KindMetrics, Metrics
+from classifier.modeling.storage import card_path, load_model, markdown_card_path
+from classifier.modeling.training import TrainedModel
 
 COMMITTED_MODEL = Path(__file__).resolve().parent.parent / "models" / "promo-he.npz"
 COMMITTED_CARD = card_path(COMMITTED_MODEL)

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from classifier import __version__
-from classifier.cli import main
-from classifier.storage import card_path
+from classifier.interfaces.cli import main
+from classifier.modeling.storage import card_path
 
 
 @pytest.fixture
@@ -210,7 +210,7 @@ def test_cli_score_lines_of_an_empty_input_is_an_error(runner: CliRunner, model_
 def test_cli_train_add_learns_the_users_posts_and_refuses_too_few(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from classifier import corpus
+    from classifier.workflows import corpus
     from tests.conftest import ORGANIC, PROMOTIONAL
 
     bundled = tmp_path / "posts.csv"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from classifier.corpus import bundled_corpus_path, heldout_mask, load_corpus
-from classifier.normalize import normalize
+from classifier.text.normalize import normalize
+from classifier.workflows.corpus import bundled_corpus_path, heldout_mask, load_corpus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "data"))
 from corpus_rules import (

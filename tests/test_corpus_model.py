@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from classifier import Predictor
-from classifier.corpus import load_corpus
-from classifier.disclosure import classify_disclosure, strip_markers
-from classifier.passages import most_promotional
+from classifier.text.disclosure import classify_disclosure, strip_markers
+from classifier.text.passages import most_promotional
+from classifier.workflows.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = Path(__file__).resolve().parent / "articles"

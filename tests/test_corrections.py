@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from classifier import Predictor, TrainConfig, corrections
-from classifier.dataset import LabelledPosts
-from classifier.training import TrainedModel
+from classifier import Predictor, TrainConfig
+from classifier.modeling.dataset import LabelledPosts
+from classifier.modeling.training import TrainedModel
+from classifier.workflows import corrections
 
 # organic posts of one kind that read like the tiny corpus's ads: a shop's staff answering a complaint
 REPLIES = [

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from classifier.dataset import read_labelled
-from classifier.errors import ClassifierError
-from classifier.labels import parse_label
+from classifier.core.errors import ClassifierError
+from classifier.core.labels import parse_label
+from classifier.modeling.dataset import read_labelled
 from tests.conftest import write_corpus
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from classifier import Predictor, storage
-from classifier.config import TrainConfig
-from classifier.default_model import DEFAULT_PRIOR, corpus_config, corpus_sha256
+from classifier import Predictor
+from classifier.core.config import TrainConfig
+from classifier.modeling import storage
+from classifier.workflows.default_model import DEFAULT_PRIOR, corpus_config, corpus_sha256
 
 COMMITTED = Path(__file__).resolve().parent.parent / "models" / storage.DEFAULT_MODEL_NAME
 
@@ -41,9 +42,9 @@ def test_committed_default_model_is_current(monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.mark.slow
 def test_committed_default_model_is_what_promo_train_builds() -> None:
-    from classifier.default_model import train_default_model
-    from classifier.storage import _checksum as checksum
-    from classifier.storage import model_arrays, model_card_fields
+    from classifier.modeling.storage import _checksum as checksum
+    from classifier.modeling.storage import model_arrays, model_card_fields
+    from classifier.workflows.default_model import train_default_model
 
     committed = json.loads(COMMITTED.with_name("promo-he.card.json").read_text(encoding="utf-8"))
     rebuilt = train_default_model()
@@ -59,7 +60,7 @@ def test_scoring_imports_neither_scikit_learn_nor_scipy_nor_pandas(tmp_path: Pat
     code = (
         "import sys\n"
         "from classifier import Predictor\n"
-        "from classifier.cli import main\n"
+        "from classifier.interfaces.cli import main\n"
         "p = Predictor.load()\n"
         "p.score_many(['מבצע', 'שלום'])\n"
         "p.explain('מבצע ענק, התקשרו 050-1234567')\n"
@@ -70,7 +71,7 @@ def test_scoring_imports_neither_scikit_learn_nor_scipy_nor_pandas(tmp_path: Pat
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert done.stdout.strip() == ""
     cli = (
-        "import sys\nfrom classifier.cli import main\n"
+        "import sys\nfrom classifier.interfaces.cli import main\n"
         f"try:\n    main(['score', {str(post)!r}])\nexcept SystemExit:\n    pass\n"
         "print([m for m in ('sklearn', 'scipy', 'pandas') if m in sys.modules], file=sys.stderr)\n"
     )

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier.disclosure import (
+from classifier.text.disclosure import (
     CLEAR,
     KINDS,
     LEVELS,

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from classifier.cli import main
-from classifier.dataset import LabelledPosts
-from classifier.evaluation import evaluate, render_text
+from classifier.interfaces.cli import main
+from classifier.modeling.dataset import LabelledPosts
+from classifier.workflows.evaluation import evaluate, render_text
 
 
 class FixedScores:

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier import Predictor
-from classifier.cli import main
-from classifier.model import aggregate
-from classifier.passages import (
+from classifier.interfaces.cli import main
+from classifier.modeling.model import aggregate
+from classifier.text.passages import (
     MARK_CLOSE,
     MARK_OPEN,
     highlight,

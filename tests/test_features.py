@@ -14,7 +14,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from classifier.features import HashedFeatures
+from classifier.featurize.features import HashedFeatures
 
 TEXTS = ["מבצע ענק היום באתר", "שבת שלום לכולם", "קוד הנחה SHIRA10", "איזה יום יפה"]
 

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier import Predictor
-from classifier.cli import main
-from classifier.language import MIN_HEBREW_LETTERS, MIN_HEBREW_SHARE, detect_language, detect_languages
+from classifier.interfaces.cli import main
+from classifier.text.language import MIN_HEBREW_LETTERS, MIN_HEBREW_SHARE, detect_language, detect_languages
 
 
 def test_hebrew_with_brand_names_links_and_emoji_is_hebrew() -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifier.metrics import choose_threshold, expected_calibration_error, summarize
+from classifier.modeling.metrics import choose_threshold, expected_calibration_error, summarize
 
 
 def test_ece_matches_hand_computed_value() -> None:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier.normalize import normalize, tokenize
+from classifier.text.normalize import normalize, tokenize
 
 PIECES = st.sampled_from(
     [

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier import Predictor
-from classifier.predictor import unjudgeable_reason
+from classifier.prediction.predictor import unjudgeable_reason
 
 
 def test_predictor_scores_ads_above_chat(predictor: Predictor) -> None:

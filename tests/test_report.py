@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from classifier.card import CalibrationChoice, TrainingData
-from classifier.dataset import LabelledPosts
-from classifier.errors import ClassifierError
-from classifier.evaluation import Evaluation, evaluate
-from classifier.report import IMAGES, write_report
-from classifier.training import TrainedModel
+from classifier.core.errors import ClassifierError
+from classifier.modeling.card import CalibrationChoice, TrainingData
+from classifier.modeling.dataset import LabelledPosts
+from classifier.modeling.training import TrainedModel
+from classifier.workflows.evaluation import Evaluation, evaluate
+from classifier.workflows.report import IMAGES, write_report
 from tests.conftest import ORGANIC, PROMOTIONAL
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -20,7 +20,7 @@ from classifier import Predictor
 fastapi = pytest.importorskip("fastapi", reason="FastAPI is not installed (pip install -e '.[serve]')")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from classifier.service import (  # noqa: E402
+from classifier.interfaces.service import (  # noqa: E402
     MAX_BATCH,
     MAX_BODY_BYTES,
     LabelsFile,

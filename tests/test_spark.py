@@ -15,7 +15,7 @@ pyspark = pytest.importorskip("pyspark", reason="PySpark is not installed (pip i
 if shutil.which("java") is None:
     pytest.skip("no Java on this machine: Spark needs it", allow_module_level=True)
 
-from classifier.spark import local_session, score_dataframe, score_files  # noqa: E402
+from classifier.interfaces.spark import local_session, score_dataframe, score_files  # noqa: E402
 
 TEXTS = [
     "מבצע ענק! 50% הנחה על כל החנות, התקשרו 050-1234567",

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from classifier.cli import main
-from classifier.inputs import MAX_POST_CHARS
+from classifier.interfaces.cli import main
+from classifier.workflows.inputs import MAX_POST_CHARS
 
 ROWS = [
     ("p-17", "מבצע ענק! 50% הנחה על כל החנות, התקשרו 050-1234567", "dana"),
@@ -227,7 +227,7 @@ def test_output_to_a_device_or_folder_is_refused_and_leaves_it_alone(
 
 
 def test_an_interrupted_write_leaves_no_partial_file(tmp_path: Path) -> None:
-    from classifier.output import ScoredPost, write_results
+    from classifier.workflows.output import ScoredPost, write_results
 
     def results():  # type: ignore[no-untyped-def]
         yield ScoredPost("a", 0.5, "organic", {"language": "he"})

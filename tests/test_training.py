@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier import ClassifierError, Predictor, TrainConfig, train, training
-from classifier.dataset import LabelledPosts
-from classifier.storage import card_path, load_model, markdown_card_path
-from classifier.training import TrainedModel
+from classifier import ClassifierError, Predictor, TrainConfig, train
+from classifier.modeling import training
+from classifier.modeling.dataset import LabelledPosts
+from classifier.modeling.storage import card_path, load_model, markdown_card_path
+from classifier.modeling.training import TrainedModel
 
 #: The card fields that saving adds (what rebuilds the model from its arrays).
 STORED_FIELDS = (

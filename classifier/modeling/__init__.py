@@ -1,0 +1,1 @@
+"""Layer 3: the model as data, its training, metrics, file format, card and training data."""

@@ -1,0 +1,403 @@
+"""Training: cross-validate, choose calibration and threshold, fit, describe."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import platform
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sklearn
+from scipy.special import expit
+from sklearn.base import clone
+from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import Pipeline
+
+from classifier._version import __version__
+from classifier.core.config import TrainConfig
+from classifier.core.errors import ClassifierError
+from classifier.featurize.engine import Batch, FeatureSettings, LinearModel, extract
+from classifier.featurize.features import (
+    HashedFeatures,
+    batch_matrix,
+    document_frequency,
+    idf_of,
+    subset_batch,
+)
+from classifier.modeling.card import AggregationChoice, CalibrationChoice, ModelCard, TrainingData
+from classifier.modeling.dataset import LabelledPosts
+from classifier.modeling.metrics import choose_threshold, expected_calibration_error, summarize
+from classifier.modeling.model import Calibration, Model, aggregate
+from classifier.modeling.pipeline import build_pipeline
+from classifier.modeling.storage import save_model
+
+logger = logging.getLogger(__name__)
+MIN_PER_LABEL = 10
+#: The fewest posts of your own that ``promo train --add`` learns from: fewer cannot be told from noise.
+MIN_ADDED = 10
+CALIBRATIONS = ("none", "sigmoid", "isotonic")
+
+
+@dataclass
+class TrainedModel:
+    """A trained model with its card and the scikit-learn pipeline it was exported from.
+
+    Attributes
+    ----------
+    model : Model
+        The model as data: what is saved and what scores.
+    card : ModelCard
+        Versions, training data, configuration, calibration, aggregation, threshold
+        and cross-validated metrics.
+    cv_scores : numpy.ndarray
+        Out-of-fold calibrated scores of the training posts, in their order.
+    pipeline : sklearn.pipeline.Pipeline
+        The fitted ``features`` + ``classifier`` pipeline (uncalibrated log-odds of
+        whole texts), for use inside scikit-learn.
+    """
+
+    model: Model
+    card: ModelCard
+    cv_scores: np.ndarray
+    pipeline: Pipeline
+
+    def save(self, path: Path) -> None:
+        """Write the model and its cards atomically (see :func:`classifier.modeling.storage.save_model`)."""
+        save_model(self.model, self.card, Path(path))
+
+
+def check_added(posts: LabelledPosts) -> None:
+    """Refuse too few posts of the user's own to learn from (:data:`MIN_ADDED`).
+
+    Examples
+    --------
+    >>> check_added(LabelledPosts(texts=["א"] * 3, labels=[0] * 3))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    classifier.core.errors.ClassifierError: only 3 posts of yours (0 promotional, 3 organic); at least 10 ...
+    """
+    counts = posts.counts()
+    if len(posts) < MIN_ADDED:
+        raise ClassifierError(
+            f"only {len(posts)} posts of yours ({counts['promotional']} promotional, "
+            f"{counts['organic']} organic); "
+            f"at least {MIN_ADDED} are needed to learn from them"
+        )
+
+
+def _check_trainable(posts: LabelledPosts, config: TrainConfig) -> None:
+    counts = posts.counts()
+    present = [name for name, n in counts.items() if n]
+    if len(present) < 2:
+        raise ClassifierError(
+            f"the training data has only {' and '.join(present) or 'no'} posts; both labels are needed"
+        )
+    fewest = min(counts.values())
+    if fewest < MIN_PER_LABEL:
+        label = min(counts, key=lambda name: counts[name])
+        raise ClassifierError(
+            f"the training data has {fewest} {label} posts; at least {MIN_PER_LABEL} of each label are needed"
+        )
+    if fewest < config.cv_folds:
+        raise ClassifierError(
+            f"{config.cv_folds}-fold cross-validation needs {config.cv_folds} posts of each label"
+        )
+
+
+def _calibrated_out_of_fold(
+    decision: np.ndarray, y: np.ndarray, method: str, folds: StratifiedKFold
+) -> np.ndarray:
+    """Out-of-fold calibrated probabilities from out-of-fold decision values."""
+    if method == "none":
+        return np.asarray(expit(decision))
+    column = decision.reshape(-1, 1)
+    if method == "sigmoid":
+        platt = LogisticRegression(C=1e6, max_iter=1000)
+        return np.asarray(cross_val_predict(platt, column, y, cv=folds, method="predict_proba")[:, 1])
+    probabilities = np.empty_like(decision, dtype=float)
+    for fit_rows, test_rows in folds.split(column, y):
+        isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+        isotonic.fit(decision[fit_rows], y[fit_rows])
+        probabilities[test_rows] = isotonic.predict(decision[test_rows])
+    return probabilities
+
+
+def _sigmoid_keeps_order(decision: np.ndarray, y: np.ndarray) -> bool:
+    """Whether Platt scaling of these scores has a positive slope (weak data can invert it)."""
+    platt = LogisticRegression(C=1e6, max_iter=1000).fit(decision.reshape(-1, 1), y)
+    return bool(platt.coef_[0, 0] > 0)
+
+
+def _fit_calibration(decision: np.ndarray, y: np.ndarray, method: str) -> Calibration:
+    """The calibration map fitted on all out-of-fold decision values."""
+    if method == "sigmoid":
+        platt = LogisticRegression(C=1e6, max_iter=1000).fit(decision.reshape(-1, 1), y)
+        return Calibration("sigmoid", slope=float(platt.coef_[0, 0]), offset=float(platt.intercept_[0]))
+    if method == "isotonic":
+        isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(decision, y)
+        return Calibration(
+            "isotonic",
+            x=np.asarray(isotonic.X_thresholds_, dtype=np.float64),
+            y=np.asarray(isotonic.y_thresholds_, dtype=np.float64),
+        )
+    return Calibration("none")
+
+
+def export_linear(pipeline: Pipeline) -> LinearModel:
+    """The engine's form of a fitted ``features`` + logistic-regression pipeline.
+
+    Examples
+    --------
+    >>> pipeline = build_pipeline(TrainConfig(min_df=1, hash_bits=10))
+    >>> _ = pipeline.fit(["מבצע היום באתר", "שבת שלום", "הנחה ענקית", "יום יפה"], [1, 0, 1, 0])
+    >>> linear = export_linear(pipeline)
+    >>> bool(np.allclose(linear.decision(["מבצע"]), pipeline.decision_function(["מבצע"])))
+    True
+    """
+    features: HashedFeatures = pipeline.named_steps["features"]
+    classifier = pipeline.named_steps["classifier"]
+    return _linear_of(features.settings, features.idf_, classifier)
+
+
+def _linear_of(settings: Any, idf: np.ndarray, classifier: LogisticRegression) -> LinearModel:
+    coef = np.asarray(classifier.coef_, dtype=np.float64).ravel()
+    width = settings.width
+    return LinearModel(
+        settings=settings,
+        coef=coef[:width].astype(np.float32),
+        idf=idf.astype(np.float32),
+        cue_coef=coef[width:],
+        intercept=float(np.asarray(classifier.intercept_).ravel()[0]),
+    )
+
+
+#: Training sets smaller than this cross-validate in one process: forking costs more than it saves.
+PARALLEL_FOLDS_MIN_POSTS = 2000
+
+
+@dataclass(frozen=True)
+class _FoldData:
+    """What every fold reads: the extracted texts, their labels and weights, the settings."""
+
+    batch: Batch
+    settings: FeatureSettings
+    y: np.ndarray
+    weights: np.ndarray
+    config: TrainConfig
+    classifier: LogisticRegression
+
+
+#: The fold data a forked worker inherits from its parent (set just before the pool forks).
+_FOLD_DATA: _FoldData | None = None
+
+
+def _fit_rows(fit_rows: np.ndarray) -> tuple[np.ndarray, LogisticRegression]:
+    """Learn the idf and the classifier from the texts ``fit_rows`` of the fold data."""
+    data = _FOLD_DATA
+    assert data is not None, "fold data not set"
+    df = document_frequency(data.batch, fit_rows, data.settings.width)
+    idf = idf_of(df, len(fit_rows), data.config.min_df)
+    classifier = clone(data.classifier)
+    matrix = batch_matrix(subset_batch(data.batch, fit_rows), idf, data.settings)
+    classifier.fit(matrix, data.y[fit_rows], sample_weight=data.weights[fit_rows])
+    return idf, classifier
+
+
+def _task(rows: tuple[np.ndarray, np.ndarray | None]) -> tuple[Any, ...]:
+    """One fold (the log-odds of its test rows, whole and best passage), or the final fit (no test rows)."""
+    fit_rows, test_rows = rows
+    idf, classifier = _fit_rows(fit_rows)
+    if test_rows is None:
+        return idf, classifier
+    data = _FOLD_DATA
+    assert data is not None, "fold data not set"
+    linear = _linear_of(data.settings, idf, classifier)
+    return test_rows, linear.decide(subset_batch(data.batch, test_rows))
+
+
+def _cross_validate_and_fit(
+    texts: list[str], y: np.ndarray, config: TrainConfig, folds: StratifiedKFold, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, Pipeline]:
+    """Out-of-fold log-odds of every text and of its best passage (NaN for one-passage texts), and
+    the pipeline fitted on all texts.
+
+    Each text is extracted once; each fold learns its own idf and classifier from its
+    training rows only. The folds and the final fit run in forked processes, one per
+    core, when there are enough texts: liblinear seeds one global generator per
+    process, so processes (unlike threads) keep training deterministic.
+    """
+    global _FOLD_DATA
+    pipeline = build_pipeline(config)
+    features: HashedFeatures = pipeline.named_steps["features"]
+    batch = extract(texts, features.settings)
+    whole = np.zeros(len(texts))
+    best = np.full(len(texts), np.nan)
+    # the final fit first: it is the longest task
+    tasks: list[tuple[np.ndarray, np.ndarray | None]] = [(np.arange(len(texts)), None)]
+    tasks += list(folds.split(np.zeros(len(texts)), y))
+    workers = min(len(tasks), os.cpu_count() or 1)
+    _FOLD_DATA = _FoldData(batch, features.settings, y, weights, config, pipeline.named_steps["classifier"])
+    try:
+        if workers > 1 and len(texts) >= PARALLEL_FOLDS_MIN_POSTS and os.name == "posix":
+            with ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as pool:
+                results = list(pool.map(_task, tasks))
+        else:
+            results = [_task(rows) for rows in tasks]
+    finally:
+        _FOLD_DATA = None
+    (idf, classifier), folds_done = results[0], results[1:]
+    for test_rows, (fold_whole, fold_best) in folds_done:
+        whole[test_rows], best[test_rows] = fold_whole, fold_best
+    features.idf_ = idf
+    features.n_features_in_ = 1
+    pipeline.steps[-1] = ("classifier", classifier)
+    return whole, best, pipeline
+
+
+def _choose_aggregation(
+    whole: np.ndarray, best: np.ndarray, y: np.ndarray, config: TrainConfig
+) -> tuple[str, dict[str, float | None]]:
+    """The aggregation rule with the highest out-of-fold ROC-AUC on the texts of several passages."""
+    long_texts = ~np.isnan(best)
+    rules = ("max", "whole_capped") if config.aggregation == "auto" else (config.aggregation,)
+    measured: dict[str, float | None] = {}
+    for rule in ("whole", "max", "whole_capped"):
+        values = aggregate(whole, best, rule)[long_texts]
+        labels = y[long_texts]
+        measured[rule] = float(roc_auc_score(labels, values)) if len(set(labels.tolist())) == 2 else None
+    chosen = max(rules, key=lambda rule: measured[rule] or 0.0)
+    return chosen, measured
+
+
+def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedModel:
+    """Train a promotional-post model on labelled posts.
+
+    Cross-validates (``config.cv_folds`` stratified folds, seeded) to get out-of-fold
+    log-odds of every post and of its passages; chooses how a long text's score is
+    built from its passages (``config.aggregation``; ``"auto"`` picks by out-of-fold
+    ROC-AUC on the posts of several passages), the calibration (by cross-validated
+    Brier score when ``config.calibration`` is ``"auto"``) and the decision threshold
+    (max F1, or the lowest meeting ``config.target_precision``); then fits the
+    pipeline on all posts. Deterministic: the same posts and configuration give the
+    same model and scores.
+
+    Parameters
+    ----------
+    posts : LabelledPosts
+        From :func:`classifier.modeling.dataset.read_labelled` or
+        :func:`classifier.workflows.corpus.load_corpus`.
+    config : TrainConfig or None
+        None for the defaults.
+
+    Returns
+    -------
+    TrainedModel
+
+    Raises
+    ------
+    ClassifierError
+        With fewer than two labels, fewer than ten posts of a label, or an unreachable
+        target precision.
+
+    Examples
+    --------
+    >>> from classifier.modeling.dataset import LabelledPosts
+    >>> ads = [f"מבצע {i} הנחה רק היום באתר שלנו" for i in range(12)]
+    >>> chats = [f"מישהו ראה את המשחק אתמול {i}" for i in range(12)]
+    >>> posts = LabelledPosts(texts=ads + chats, labels=[1] * 12 + [0] * 12)
+    >>> model = train(posts, TrainConfig(min_df=1, cv_folds=3))
+    >>> model.card.training_data.rows
+    {'organic': 12, 'promotional': 12}
+    """
+    config = config or TrainConfig()
+    _check_trainable(posts, config)
+    texts, y = list(posts.texts), np.asarray(posts.labels, dtype=int)
+    folds = StratifiedKFold(n_splits=config.cv_folds, shuffle=True, random_state=config.seed)
+
+    logger.info("cross-validating on %d posts (%d folds) and fitting on all", len(texts), config.cv_folds)
+    weights = np.asarray(posts.weights if posts.weights is not None else np.ones(len(texts)), dtype=float)
+    whole, best, pipeline = _cross_validate_and_fit(texts, y, config, folds, weights)
+    aggregation, by_rule = _choose_aggregation(whole, best, y, config)
+    decision = aggregate(whole, best, aggregation)
+    methods = CALIBRATIONS if config.calibration == "auto" else (config.calibration,)
+    candidates: dict[str, dict[str, float]] = {}
+    calibrated: dict[str, np.ndarray] = {}
+    for method in methods:
+        if method == "sigmoid" and config.calibration == "auto" and not _sigmoid_keeps_order(decision, y):
+            logger.info("sigmoid calibration would reverse the score order on this data; not considered")
+            continue
+        calibrated[method] = _calibrated_out_of_fold(decision, y, method, folds)
+        candidates[method] = {
+            "brier": float(np.mean((calibrated[method] - y) ** 2)),
+            "ece": expected_calibration_error(y, calibrated[method]),
+        }
+    chosen = min(candidates, key=lambda m: (candidates[m]["brier"], candidates[m]["ece"]))
+    scores = calibrated[chosen]
+    try:
+        threshold = choose_threshold(y, scores, config.target_precision)
+    except ValueError:
+        raise ClassifierError(
+            f"no threshold reaches precision {config.target_precision} in cross-validation; "
+            "lower --target-precision"
+        ) from None
+    cv_metrics = summarize(y, scores, threshold)
+    logger.info("aggregation %s, calibration %s, threshold %.3f", aggregation, chosen, threshold)
+    model = Model(
+        linear=export_linear(pipeline),
+        calibration=_fit_calibration(decision, y, chosen),
+        threshold=threshold,
+        aggregation=aggregation,
+        trained_share=float(y.mean()),
+    )
+    aggregation_choice = AggregationChoice(
+        rule=aggregation,
+        roc_auc_on_texts_of_several_passages=by_rule,
+        texts_of_several_passages=int((~np.isnan(best)).sum()),
+    )
+    card = ModelCard(
+        name="promo-he",
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        package_version=__version__,
+        sklearn_version=sklearn.__version__,
+        python_version=platform.python_version(),
+        training_data=training_data_of(posts),
+        config=config,
+        calibration=CalibrationChoice(chosen=chosen, cross_validated=candidates),
+        threshold=threshold,
+        threshold_rule=(
+            "max F1"
+            if config.target_precision is None
+            else f"lowest with precision >= {config.target_precision}"
+        ),
+        cv_metrics=cv_metrics,
+        default_prior=config.prior,
+        aggregation_cross_validated=aggregation_choice,
+    )
+    return TrainedModel(model=model, card=card, cv_scores=scores, pipeline=pipeline)
+
+
+def training_data_of(posts: LabelledPosts) -> TrainingData:
+    """What a model card says about the posts a model was trained on.
+
+    Examples
+    --------
+    >>> posts = LabelledPosts(texts=["א", "ב"], labels=[1, 0], sources=["a.csv:2", "b.csv:2"])
+    >>> training_data_of(posts).files
+    ('a.csv', 'b.csv')
+    """
+    return TrainingData(
+        files=tuple(sorted({source.rsplit(":", 1)[0] for source in posts.sources})),
+        sha256=posts.sha256,
+        rows=posts.counts(),
+        weighted=None if posts.weights is None else tuple(sorted(set(posts.weights))),
+        skipped={reason: len(where) for reason, where in posts.skipped.items()},
+    )

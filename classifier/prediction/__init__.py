@@ -1,0 +1,1 @@
+"""Layer 4: the predictor and exact explanations."""

@@ -1,0 +1,1 @@
+"""Layer 1: text views — characters, normalisation, language, passages, cues and disclosure."""

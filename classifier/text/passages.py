@@ -1,0 +1,176 @@
+"""Where in a long post the promotion sits: passages, their scores, and highlighting."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from classifier.text.chars import SPACE, lookup, per_text
+
+#: Posts with fewer sentences than this are one passage.
+MIN_SENTENCES = 3
+#: Texts shorter than this (in words) are judged whole: a few sentences are not a long text.
+LONG_TEXT_WORDS = 50
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+_LINE = re.compile(r"[^\n]*\S[^\n]*")
+# a sentence ends at . ! ? … (and runs of them) followed by space, or at the end
+_SENTENCE = re.compile(r"\S.*?(?:[.!?…]+(?=\s)|$)", re.DOTALL)
+COLOR_ON = "\x1b[1;31m"
+COLOR_OFF = "\x1b[0m"
+MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A part of a post: its offsets in the post, its text and its score."""
+
+    start: int
+    end: int
+    text: str
+    score: float
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {"start": self.start, "end": self.end, "score": round(self.score, 4), "text": self.text}
+
+
+def _spans(pattern: re.Pattern[str], text: str, offset: int = 0) -> list[tuple[int, int]]:
+    spans = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        chunk = match.group()
+        start += len(chunk) - len(chunk.lstrip())
+        end -= len(chunk) - len(chunk.rstrip())
+        if end > start:
+            spans.append((offset + start, offset + end))
+    return spans
+
+
+def split_passages(text: str) -> list[tuple[int, int]]:
+    """Split a post into passages: paragraphs, else lines, else sentences.
+
+    A post with fewer than :data:`MIN_SENTENCES` sentences is one passage. Otherwise
+    it is split at blank lines into paragraphs; a post with one paragraph is split
+    into its lines, and a post with one line into its sentences.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(start, end)`` offsets into ``text``, in order, stripped of white space.
+
+    Examples
+    --------
+    >>> post = "שלום לכולם. היה יום ארוך.\\n\\nרוצים הנחה? היכנסו לאתר שלנו עכשיו!"
+    >>> [post[a:b] for a, b in split_passages(post)]
+    ['שלום לכולם. היה יום ארוך.', 'רוצים הנחה? היכנסו לאתר שלנו עכשיו!']
+    """
+    lines = _spans(_LINE, text)
+    if not lines:
+        return []
+    everything = [(lines[0][0], lines[-1][1])]
+    sentences = _spans(_SENTENCE, text)
+    if len(sentences) < MIN_SENTENCES:
+        return everything
+    if "\n" in text:
+        paragraphs = _spans(_PARAGRAPH, text)
+        if len(paragraphs) > 1:
+            return paragraphs
+        if len(lines) > 1:
+            return lines
+    return sentences
+
+
+_ENDS = np.array([ord(c) for c in ".!?…"], dtype=np.uint32)
+
+
+def may_have_passages(texts: Sequence[str], min_words: int = 0) -> np.ndarray:
+    """Which texts may split into several passages: two or more sentence ends, ``min_words`` words.
+
+    A sentence end is punctuation followed by white space; a text with fewer than two
+    has fewer than :data:`MIN_SENTENCES` sentences and is one passage. A cheap test for
+    a whole batch at once; :func:`split_passages` decides.
+
+    Examples
+    --------
+    >>> may_have_passages(["שלום. מה נשמע? הכל טוב.", "שלום לכולם", "א. ב."]).tolist()
+    [True, False, False]
+    >>> may_have_passages(["שלום. מה נשמע? הכל טוב."], min_words=6).tolist()
+    [False]
+    """
+    found = per_text(texts)
+    n = len(texts)
+    if found is None:
+        return np.array([len(t.split()) >= min_words for t in texts], dtype=bool)
+    codes, owner = found
+    space = lookup(SPACE, codes) | (codes == 0)
+    ends = np.isin(codes[:-1], _ENDS) & space[1:]
+    counts = np.bincount(owner[:-1][ends], minlength=n)[:n]
+    starts = ~space & np.concatenate(([True], space[:-1]))  # a word begins after white space
+    words = np.bincount(owner[starts], minlength=n)[:n]
+    return (counts >= MIN_SENTENCES - 1) & (words >= min_words)
+
+
+def judged_passages(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+    """The passages each text is judged by: several for a long text, else the whole text alone.
+
+    A text is judged by its passages when it has :data:`LONG_TEXT_WORDS` words or more
+    and :func:`split_passages` finds several passages in it.
+
+    Examples
+    --------
+    >>> judged_passages(["שלום. מה נשמע? הכל טוב."])
+    [[(0, 23)]]
+    """
+    candidates = may_have_passages(texts, LONG_TEXT_WORDS)
+    return [
+        split_passages(text) if candidate else [(0, len(text))]
+        for text, candidate in zip(texts, candidates.tolist(), strict=True)
+    ]
+
+
+def score_passages(text: str, score_many: Callable[[Sequence[str]], np.ndarray]) -> list[Passage]:
+    """Split a post into passages and score each with ``score_many``.
+
+    Examples
+    --------
+    >>> fake = lambda texts: np.array([0.9 if "הנחה" in t else 0.1 for t in texts])
+    >>> post = "שלום לכולם. היה יום ארוך. ממש ארוך.\\n\\nרוצים הנחה? היכנסו לאתר!"
+    >>> [(p.text[:5], p.score) for p in score_passages(post, fake)]
+    [('שלום ', 0.1), ('רוצים', 0.9)]
+    """
+    spans = split_passages(text)
+    if not spans:
+        return []
+    scores = score_many([text[a:b] for a, b in spans])
+    return [Passage(a, b, text[a:b], float(s)) for (a, b), s in zip(spans, scores, strict=True)]
+
+
+def most_promotional(passages: Sequence[Passage]) -> Passage | None:
+    """The passage with the highest score (the first, on ties), or None."""
+    return max(passages, key=lambda p: p.score, default=None)
+
+
+def highlight(text: str, passages: Sequence[Passage], threshold: float, color: bool) -> str:
+    """The post with every passage scoring at or above ``threshold`` marked.
+
+    Marked with bold red on a colour terminal, else between ⟦ and ⟧.
+
+    Examples
+    --------
+    >>> post = "יום יפה. ים. חול.\\n\\nקוד הנחה בקישור!"
+    >>> passages = [Passage(0, 17, post[0:17], 0.1), Passage(19, 35, post[19:35], 0.8)]
+    >>> highlight(post, passages, 0.5, color=False)
+    'יום יפה. ים. חול.\\n\\n⟦קוד הנחה בקישור!⟧'
+    """
+    opening, closing = (COLOR_ON, COLOR_OFF) if color else (MARK_OPEN, MARK_CLOSE)
+    pieces = []
+    position = 0
+    for passage in sorted(passages, key=lambda p: p.start):
+        if passage.score >= threshold:
+            pieces += [text[position : passage.start], opening, text[passage.start : passage.end], closing]
+            position = passage.end
+    pieces.append(text[position:])
+    return "".join(pieces)
