@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import MISSING, asdict, dataclass, fields
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from classifier.core.errors import ClassifierError
 
@@ -12,8 +12,29 @@ Calibration = Literal["auto", "none", "sigmoid", "isotonic"]
 Aggregation = Literal["auto", "whole", "max", "whole_capped"]
 
 
+class Record:
+    """A frozen dataclass whose fields are JSON values (tuples become lists): ``to_dict()``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return plain_fields(self)
+
+
+class CheckedRecord(Record):
+    """A :class:`Record` read back from a model card by ``from_dict()``, which refuses unknown and
+    missing keys, naming the record (:data:`WHERE`) in the message."""
+
+    #: How a message names the record.
+    WHERE: ClassVar[str] = "record"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str | None = None) -> Any:
+        """Rebuild a record saved by :meth:`to_dict`; refuses unknown or missing keys."""
+        return cls(**checked_fields(cls, data, where or cls.WHERE))
+
+
 @dataclass(frozen=True)
-class TrainConfig:
+class TrainConfig(Record):
     """Everything that decides how a model is built and trained.
 
     One instance crosses from the command line into :func:`classifier.train` and is
@@ -104,10 +125,6 @@ class TrainConfig:
             raise ClassifierError(
                 f"calibration {self.calibration!r} is unknown; use auto, none, sigmoid or isotonic"
             )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the configuration as JSON-ready values."""
-        return plain_fields(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from classifier.core.config import known_fields, plain_fields
+from classifier.core.config import Record, known_fields
 from classifier.text.chars import SPACE, WORD
 from classifier.text.cues import CUE_WORDINGS
 from classifier.text.normalize import normalize
@@ -56,7 +56,7 @@ _PREFIX[[ord(c) for c in "והבכלמש"]] = True
 
 
 @dataclass(frozen=True)
-class FeatureSettings:
+class FeatureSettings(Record):
     """How the engine turns text into features; stored in every model's card.
 
     Parameters
@@ -93,10 +93,6 @@ class FeatureSettings:
     def n_columns(self) -> int:
         """All columns: the hashed blocks, then the cues."""
         return self.width + (len(CUE_NAMES) if self.cues else 0)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return plain_fields(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FeatureSettings:

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from classifier.core.config import TrainConfig, checked_fields, json_object, plain_fields
+from classifier.core.config import Record, TrainConfig, checked_fields, json_object
 from classifier.core.errors import ClassifierError
 from classifier.featurize.engine import FeatureSettings
 from classifier.modeling.metrics import DataSetMetrics, Metrics
@@ -142,7 +142,7 @@ class CalibrationChoice:
 
 
 @dataclass(frozen=True)
-class AggregationChoice:
+class AggregationChoice(Record):
     """How a long text's score is built from its passages, and the figures that chose the rule.
 
     Parameters
@@ -164,10 +164,6 @@ class AggregationChoice:
     rule: str
     roc_auc_on_texts_of_several_passages: Mapping[str, float | None]
     texts_of_several_passages: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields."""
-        return plain_fields(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AggregationChoice:

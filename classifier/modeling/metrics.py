@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from classifier.core.config import checked_fields, json_object, plain_fields
+from classifier.core.config import CheckedRecord, checked_fields, json_object, plain_fields
 from classifier.core.errors import ClassifierError
 
 
@@ -89,7 +89,7 @@ class Metrics:
 
 
 @dataclass(frozen=True)
-class ClassMetrics:
+class ClassMetrics(CheckedRecord):
     """Precision, recall and F1 of one label, and how many posts have it.
 
     Parameters
@@ -110,18 +110,11 @@ class ClassMetrics:
     f1: float
     n: int
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready figures."""
-        return plain_fields(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], where: str = "per_class") -> ClassMetrics:
-        """Rebuild figures saved by :meth:`to_dict`; refuses unknown or missing keys."""
-        return cls(**checked_fields(cls, data, where))
+    WHERE = "per_class"
 
 
 @dataclass(frozen=True)
-class KindMetrics:
+class KindMetrics(CheckedRecord):
     """How a model does on one kind of post (the corpus's ``kind`` column).
 
     Parameters
@@ -156,14 +149,7 @@ class KindMetrics:
         """Whether the figure is a recall (a promotional kind), not a false-positive rate."""
         return self.metric == "recall"
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready figures."""
-        return plain_fields(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], where: str = "per_kind") -> KindMetrics:
-        """Rebuild figures saved by :meth:`to_dict`; refuses unknown or missing keys."""
-        return cls(**checked_fields(cls, data, where))
+    WHERE = "per_kind"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 
-from classifier.core.config import plain_fields
+from classifier.core.config import Record
 from classifier.core.labels import ORGANIC, PROMOTIONAL
 from classifier.modeling.dataset import LabelledPosts
 from classifier.modeling.metrics import ClassMetrics, DataSetMetrics, KindMetrics, summarize
@@ -58,7 +58,7 @@ class ScoreDistribution:
 
 
 @dataclass(frozen=True)
-class ConfidentError:
+class ConfidentError(Record):
     """A post the model got wrong with confidence: where it is, its score, kind and opening.
 
     Parameters
@@ -82,10 +82,6 @@ class ConfidentError:
     score: float
     kind: str
     excerpt: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields."""
-        return plain_fields(self)
 
 
 @dataclass(frozen=True)
