@@ -88,9 +88,8 @@ GAPS = """## Known gaps and biases
   measured on the corpus overstate quality on real posts; the false-positive rate on real
   comments above is the check on that.
 - **Balanced by design.** About half the posts are promotional; real feeds have far fewer. Scores
-  are calibrated for this balance: on a feed with few ads, expect more false alarms per true ad,
-  or pass `--prior` with the feed's share (`benchmarks/prior.py` measures what each prior does
-  on real text).
+  are calibrated for this balance, and the default model assumes a lower share (its default
+  prior, chosen on real text by `benchmarks/prior.py`); pass `--prior` with your feed's share.
 - **Hard and soft cases are over-represented** on purpose (see the shares above), which makes the
   corpus harder than typical traffic.
 - **Undisclosed influencer posts and genuine recommendations overlap**: the text alone often
@@ -184,17 +183,20 @@ def _language(posts: list[str], comments: list[str]) -> str:
 
 def _quality() -> str:
     from classifier import Predictor
+    from classifier.workflows.default_model import at_corpus_share
     from classifier.workflows.evaluation import evaluate
 
-    predictor = Predictor.load()
+    predictor = Predictor.load()  # its default prior, meant for real feeds: for the real comments
     heldout = load_corpus("heldout")
-    overall = evaluate(predictor, heldout).figures.metrics.overall
+    overall = evaluate(at_corpus_share(predictor), heldout).figures.metrics.overall
     lines = [
         "## Quality of the default model",
         "",
         f"Measured {date.today()} ({platform.machine()}, Python {platform.python_version()}) by "
         "`python data/datasheet.py --quality`, with the default model trained on the training split "
-        f"(threshold {predictor.threshold:.3f}, chosen on cross-validated training scores):",
+        f"(threshold {predictor.threshold:.3f}, chosen on cross-validated training scores; the held-out "
+        "split at the corpus's share of promotional posts, the real comments at the default prior "
+        f"{predictor.prior}):",
         "",
         "| data | posts | macro-F1 | ROC-AUC | ECE | false-positive rate |",
         "|---|---|---|---|---|---|",
