@@ -43,7 +43,7 @@ REPO = HERE.parent
 FB = REPO.parent / "shared" / "corpora" / "hebrew-fb-comments" / "comments.csv"
 
 _OURS = """
-import json, resource, sys, time
+import json, sys, time
 from classifier import Predictor
 texts = json.load(open(sys.argv[1], encoding="utf-8"))
 jobs = int(sys.argv[2])
@@ -52,12 +52,13 @@ predictor.score_many(texts[:1000], n_jobs=jobs)  # warm up (and start the worker
 start = time.perf_counter()
 scores = predictor.score_many(texts, n_jobs=jobs)
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM is this program's own peak: ru_maxrss would also count the forked parent's memory at exec
+peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
 print(json.dumps({"seconds": seconds, "n": len(scores), "peak_mib": peak}))
 """
 
 _FASTTEXT = """
-import json, resource, sys, time
+import json, sys, time
 import fasttext
 texts = json.load(open(sys.argv[1], encoding="utf-8"))
 model = fasttext.load_model(sys.argv[2])
@@ -71,7 +72,8 @@ for text in texts:
     labels = predict(" ".join(text.split()) + "\\n", 1, 0.0, "replace")
     scores.append(labels[0][0] if labels and labels[0][1] == "__label__1" else 1 - labels[0][0])
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM is this program's own peak: ru_maxrss would also count the forked parent's memory at exec
+peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
 print(json.dumps({"seconds": seconds, "n": len(scores), "peak_mib": peak}))
 """
 
