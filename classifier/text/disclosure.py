@@ -224,21 +224,27 @@ _AFFILIATE_LINK = (
 _PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind, canonical)
     for pattern, kind, canonical in [
+        # "sponsored / marketing / advertising content"
         (rf"{_LEFT}{_PREFIX}{_CONTENT}{_SEP}(?:ממומן|ממומנת){_RIGHT}", HEBREW_STATEMENT, "תוכן ממומן"),
         (rf"{_LEFT}{_PREFIX}{_CONTENT}{_SEP}שי?ווקי{_RIGHT}", HEBREW_STATEMENT, "תוכן שיווקי"),
         (rf"{_LEFT}{_PREFIX}{_CONTENT}{_SEP}פי?רסומי{_RIGHT}", HEBREW_STATEMENT, "תוכן פרסומי"),
+        # "advertisement", "(ad)"
         (rf"{_LEFT}{_PREFIX}פי?רסומת{_RIGHT}", HEBREW_STATEMENT, "פרסומת"),
         (r"[(\[][^\S\n]*(?P<m>פי?רסום)[^\S\n]*[)\]]", HEBREW_STATEMENT, "פרסום"),
+        # "sponsored", "funded by", "under the patronage of"
         (rf"{_LEFT}{_PREFIX}(?:ממומנ(?:ת|ים|ות)|ממומן|מומנה|מומן){_RIGHT}", HEBREW_STATEMENT, "ממומן"),
         (rf"{_LEFT}{_PREFIX}במימון{_RIGHT}(?!{_SPACE}{_NOT_FUNDING}{_RIGHT})", HEBREW_STATEMENT, "במימון"),
         (rf"{_LEFT}{_PREFIX}בחסות{_RIGHT}", HEBREW_STATEMENT, "בחסות"),
+        # paid co-operation, affiliate links, "an ad"
         (_SHATAP, HEBREW_STATEMENT, 'שת"פ'),
         (_PAID_COOPERATION, HEBREW_STATEMENT, 'שת"פ'),
         (_AFFILIATE_LINK, HEBREW_STATEMENT, "קישור שותפים"),
         (rf"{_LEFT}{_PREFIX}מודעה{_RIGHT}", HEBREW_STATEMENT, "מודעה"),
+        # "in partnership (with)": weaker, since it is also said of unpaid joint work
         (rf"{_LEFT}(?:ו?ב)?שי?תוף{_SEP}פעולה{_RIGHT}", HEBREW_PARTNERSHIP, "שיתוף פעולה"),
         (rf"{_LEFT}ו?בשי?תוף{_SPACE}עם{_RIGHT}", HEBREW_PARTNERSHIP, "בשיתוף עם"),
         (rf"{_LEFT}ו?בשי?תוף{_RIGHT}", HEBREW_PARTNERSHIP, "בשיתוף"),
+        # English
         (rf"{_LEFT}paid{_SEP}partnership(?:{_SPACE}with)?{_RIGHT}", ENGLISH, "paid partnership"),
         (rf"{_LEFT}paid{_SEP}promotion{_RIGHT}", ENGLISH, "paid promotion"),
         (rf"{_LEFT}sponsored{_RIGHT}", ENGLISH, "sponsored"),
