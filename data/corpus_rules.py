@@ -146,9 +146,13 @@ def near_duplicate_pairs(
     pairs = []
     for start in range(0, matrix.shape[0], block):
         shared = (matrix[start : start + block] @ matrix.T).tocoo()
-        for i, j, inter in zip(shared.row + start, shared.col, shared.data, strict=True):
-            if i < j:
-                jaccard = inter / (sizes[i] + sizes[j] - inter)
-                if jaccard >= threshold:
-                    pairs.append((int(i), int(j), round(float(jaccard), 2)))
+        rows, cols, inter = shared.row + start, shared.col, shared.data.astype(np.float64)
+        upper = rows < cols
+        rows, cols, inter = rows[upper], cols[upper], inter[upper]
+        jaccard = inter / (sizes[rows] + sizes[cols] - inter)
+        close = jaccard >= threshold
+        pairs += [
+            (int(i), int(j), round(float(x), 2))
+            for i, j, x in zip(rows[close], cols[close], jaccard[close], strict=True)
+        ]
     return sorted(pairs)
