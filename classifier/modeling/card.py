@@ -452,9 +452,15 @@ def render_markdown(card: ModelCard) -> str:
         + ", ".join(f"{rule} {_fmt(auc)}" for rule, auc in by_rule.items())
         + "); `whole_capped` takes the whole text's log-odds but never more than its most promotional "
         "passage's, so length alone cannot make a text promotional.",
-        f"- Base rate: probabilities assume the training data's share of promotional posts, "
-        f"{_fmt(card.trained_share)}; in a feed where promotion is rarer, pass `--prior` "
-        "(`Predictor(prior=...)`) to adjust them by Bayes' rule.",
+        (
+            f"- Base rate: probabilities assume a share of promotional posts of {_fmt(card.default_prior)} "
+            f"(the default prior; the training data's share is {_fmt(card.trained_share)})"
+            if card.default_prior is not None
+            else "- Base rate: probabilities assume the training data's share of promotional posts, "
+            f"{_fmt(card.trained_share)}"
+        )
+        + "; for a feed with another share, pass `--prior` (`Predictor(prior=...)`) to adjust them "
+        "by Bayes' rule.",
         "- Language: texts with too little Hebrew to judge get no score (language `other`).",
         f"- Format: version {_fmt(card.format_version)}, NumPy arrays in an `.npz` file read without "
         f"unpickling, checked against SHA-256 `{(card.arrays_sha256 or 'n/a')[:16]}…`; features "
