@@ -35,8 +35,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from classifier.core.errors import ClassifierError
 from classifier.core.labels import label_of
-from classifier.prediction.predictor import Predictor
-from classifier.text.language import detect_languages
+from classifier.prediction.predictor import Predictor, languages_of_scored
 
 #: The most posts one request may score.
 MAX_BATCH = 100
@@ -202,8 +201,8 @@ class _Scorer:
 
         predictor, threshold = self.predictor, self.predictor.threshold
         texts = [text for request in requests for text in _texts(request)]
-        scores = iter(predictor.score_many(texts).tolist())
-        languages = iter(detect_languages(texts))
+        scored = predictor.score_many(texts)
+        scores, languages = iter(scored.tolist()), iter(languages_of_scored(texts, scored))
         bodies = []
         for request in requests:
             wanted = Analyses(explain=request.explain, passages=request.passages, highlight=request.passages)

@@ -129,9 +129,8 @@ def _scored(
     predictor: Any, batch: pd.DataFrame, text_col: str, explain: bool, passages: bool
 ) -> pd.DataFrame:
     from classifier.core.labels import label_of
-    from classifier.prediction.predictor import unjudgeable_reasons
+    from classifier.prediction.predictor import languages_of_scored, reasons_of_scored
     from classifier.text.disclosure import classify_disclosure
-    from classifier.text.language import detect_languages
     from classifier.text.passages import most_promotional
 
     raw = batch[text_col].tolist()
@@ -142,13 +141,13 @@ def _scored(
     out["promo_score"] = scores
     out["promo_label"] = [label_of(float(s), threshold) for s in scores]
     out["language"] = [
-        None if t is None else lang for t, lang in zip(raw, detect_languages(texts), strict=True)
+        None if t is None else lang for t, lang in zip(raw, languages_of_scored(texts, scores), strict=True)
     ]
     out["disclosure"] = [
         None if original is None else classify_disclosure(text).level
         for original, text in zip(raw, texts, strict=True)
     ]
-    reasons = unjudgeable_reasons(texts)
+    reasons = reasons_of_scored(texts, scores)
     out["promo_reason"] = ["no text" if t is None else r for t, r in zip(raw, reasons, strict=True)]
     if explain:
         out[EXPLAIN_COLUMN] = [

@@ -48,6 +48,39 @@ def unjudgeable_reasons(texts: Sequence[str]) -> list[str | None]:
     ]
 
 
+def languages_of_scored(texts: Sequence[str], scores: np.ndarray) -> list[str]:
+    """The language of each post scored by :meth:`Predictor.score_many`, detecting it only where needed.
+
+    A judged post (a score, not NaN) is Hebrew, since only Hebrew is judged; the language of
+    the others is detected. Callers that report languages beside scores use this rather
+    than detecting the language of every post a second time.
+
+    Examples
+    --------
+    >>> languages_of_scored(["שלום לכולם", "Hello world"], np.array([0.2, np.nan]))
+    ['he', 'other']
+    """
+    unjudged = [i for i, score in enumerate(scores.tolist()) if score != score]
+    languages = ["he"] * len(texts)
+    for i, language in zip(unjudged, detect_languages([texts[i] for i in unjudged]), strict=True):
+        languages[i] = language
+    return languages
+
+
+def reasons_of_scored(texts: Sequence[str], scores: np.ndarray) -> list[str | None]:
+    """:func:`unjudgeable_reasons` of posts scored by :meth:`Predictor.score_many` (NaN: not judged).
+
+    Examples
+    --------
+    >>> reasons_of_scored(["", "Hello", "שלום"], np.array([np.nan, np.nan, 0.1]))[0::2]
+    ['empty post; nothing to judge', None]
+    """
+    return [
+        None if score == score else EMPTY_REASON if not text.strip() else OTHER_LANGUAGE_REASON
+        for text, score in zip(texts, scores.tolist(), strict=True)
+    ]
+
+
 def _checked(texts: Iterable[str]) -> Iterator[str]:
     """The posts of an iterable, refusing a bare string and anything that is not a string."""
     if isinstance(texts, (str, bytes)):

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from classifier.core.labels import label_of
-from classifier.prediction.predictor import Predictor, unjudgeable_reason
+from classifier.prediction.predictor import Predictor, languages_of_scored, unjudgeable_reason
 from classifier.text.disclosure import classify_disclosure, is_undisclosed
-from classifier.text.language import detect_language, detect_languages
+from classifier.text.language import detect_language
 from classifier.text.passages import highlight, most_promotional
 from classifier.workflows.inputs import InputProblem, Post
 from classifier.workflows.output import ScoredPost
@@ -118,8 +118,8 @@ def score_inputs(
     def flush() -> Iterator[ScoredPost | InputProblem]:
         posts = [item for item in pending if isinstance(item, Post)]
         texts = [post.text for post in posts]
-        scores = iter(predictor.score_many(texts, n_jobs=n_jobs))
-        languages = iter(detect_languages(texts))
+        scored = predictor.score_many(texts, n_jobs=n_jobs)
+        scores, languages = iter(scored), iter(languages_of_scored(texts, scored))
         for item in pending:
             if isinstance(item, Post):
                 score = float(next(scores))
