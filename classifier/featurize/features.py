@@ -81,12 +81,19 @@ class HashedFeatures(TransformerMixin, BaseEstimator):
         batch = self._fit_batch(_texts(X))
         return batch_matrix(batch, self.idf_, self.settings)
 
-    def _fit_batch(self, texts: list[str]) -> Batch:
-        settings = self.settings
-        batch = extract(texts, settings)
-        df = document_frequency(batch, np.arange(len(texts)), settings.width)
-        self.idf_ = idf_of(df, len(texts), self.min_df)
+    def fit_rows(self, batch: Batch, rows: np.ndarray) -> HashedFeatures:
+        """Learn the idf from the texts ``rows`` of a batch already extracted with :attr:`settings`.
+
+        Training extracts its texts once and fits each cross-validation fold from its rows.
+        """
+        df = document_frequency(batch, rows, self.settings.width)
+        self.idf_ = idf_of(df, len(rows), self.min_df)
         self.n_features_in_ = 1
+        return self
+
+    def _fit_batch(self, texts: list[str]) -> Batch:
+        batch = extract(texts, self.settings)
+        self.fit_rows(batch, np.arange(len(texts)))
         return batch
 
     def transform(self, X: Sequence[str]) -> sp.csr_matrix:

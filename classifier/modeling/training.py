@@ -25,14 +25,8 @@ from sklearn.pipeline import Pipeline
 from classifier._version import __version__
 from classifier.core.config import TrainConfig
 from classifier.core.errors import ClassifierError
-from classifier.featurize.engine import Batch, FeatureSettings, LinearModel, extract
-from classifier.featurize.features import (
-    HashedFeatures,
-    batch_matrix,
-    document_frequency,
-    idf_of,
-    subset_batch,
-)
+from classifier.featurize.engine import Batch, LinearModel, extract
+from classifier.featurize.features import HashedFeatures, batch_matrix, subset_batch
 from classifier.modeling.card import AggregationChoice, CalibrationChoice, ModelCard, TrainingData
 from classifier.modeling.dataset import LabelledPosts
 from classifier.modeling.metrics import choose_threshold, expected_calibration_error, summarize
@@ -186,13 +180,12 @@ PARALLEL_FOLDS_MIN_POSTS = 2000
 
 @dataclass(frozen=True)
 class _FoldData:
-    """What every fold reads: the extracted texts, their labels and weights, the settings."""
+    """What every fold reads: the extracted texts, their labels and weights, the unfitted steps."""
 
     batch: Batch
-    settings: FeatureSettings
     y: np.ndarray
     weights: np.ndarray
-    config: TrainConfig
+    features: HashedFeatures
     classifier: LogisticRegression
 
 
@@ -200,27 +193,20 @@ class _FoldData:
 _FOLD_DATA: _FoldData | None = None
 
 
-def _fit_rows(fit_rows: np.ndarray) -> tuple[np.ndarray, LogisticRegression]:
-    """Learn the idf and the classifier from the texts ``fit_rows`` of the fold data."""
-    data = _FOLD_DATA
-    assert data is not None, "fold data not set"
-    df = document_frequency(data.batch, fit_rows, data.settings.width)
-    idf = idf_of(df, len(fit_rows), data.config.min_df)
-    classifier = clone(data.classifier)
-    matrix = batch_matrix(subset_batch(data.batch, fit_rows), idf, data.settings)
-    classifier.fit(matrix, data.y[fit_rows], sample_weight=data.weights[fit_rows])
-    return idf, classifier
-
-
 def _task(rows: tuple[np.ndarray, np.ndarray | None]) -> tuple[Any, ...]:
-    """One fold (the log-odds of its test rows, whole and best passage), or the final fit (no test rows)."""
-    fit_rows, test_rows = rows
-    idf, classifier = _fit_rows(fit_rows)
-    if test_rows is None:
-        return idf, classifier
+    """Fit the features and the classifier on the rows ``rows[0]`` of the fold data; return the
+    log-odds of the test rows ``rows[1]`` (whole and best passage), or, for the final fit (no test
+    rows), the fitted steps."""
     data = _FOLD_DATA
     assert data is not None, "fold data not set"
-    linear = _linear_of(data.settings, idf, classifier)
+    fit_rows, test_rows = rows
+    features = clone(data.features).fit_rows(data.batch, fit_rows)
+    classifier = clone(data.classifier)
+    matrix = batch_matrix(subset_batch(data.batch, fit_rows), features.idf_, features.settings)
+    classifier.fit(matrix, data.y[fit_rows], sample_weight=data.weights[fit_rows])
+    if test_rows is None:
+        return features, classifier
+    linear = _linear_of(features.settings, features.idf_, classifier)
     return test_rows, linear.decide(subset_batch(data.batch, test_rows))
 
 
@@ -245,7 +231,7 @@ def _cross_validate_and_fit(
     tasks: list[tuple[np.ndarray, np.ndarray | None]] = [(np.arange(len(texts)), None)]
     tasks += list(folds.split(np.zeros(len(texts)), y))
     workers = min(len(tasks), os.cpu_count() or 1)
-    _FOLD_DATA = _FoldData(batch, features.settings, y, weights, config, pipeline.named_steps["classifier"])
+    _FOLD_DATA = _FoldData(batch, y, weights, features, pipeline.named_steps["classifier"])
     try:
         if workers > 1 and len(texts) >= PARALLEL_FOLDS_MIN_POSTS and os.name == "posix":
             with ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as pool:
@@ -254,12 +240,10 @@ def _cross_validate_and_fit(
             results = [_task(rows) for rows in tasks]
     finally:
         _FOLD_DATA = None
-    (idf, classifier), folds_done = results[0], results[1:]
+    (fitted_features, classifier), folds_done = results[0], results[1:]
     for test_rows, (fold_whole, fold_best) in folds_done:
         whole[test_rows], best[test_rows] = fold_whole, fold_best
-    features.idf_ = idf
-    features.n_features_in_ = 1
-    pipeline.steps[-1] = ("classifier", classifier)
+    pipeline.steps = [("features", fitted_features), ("classifier", classifier)]
     return whole, best, pipeline
 
 
