@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from classifier.core.config import Record, known_fields
-from classifier.text.chars import SPACE, WORD
+from classifier.text.chars import PREFIX_LETTER, SPACE, WORD
 from classifier.text.cues import CUE_WORDINGS
 from classifier.text.normalize import normalize
 from classifier.text.passages import judged_passages
@@ -51,8 +51,6 @@ _SALTS = {
     "bigram": 0x3C6EF372FE94F82B,
 }
 _BIGRAM_Q = np.uint64(0x94D049BB133111EB)
-_PREFIX = np.zeros(1 << 16, dtype=bool)  # the Hebrew prefix letters, by code point
-_PREFIX[[ord(c) for c in "והבכלמש"]] = True
 
 
 @dataclass(frozen=True)
@@ -405,7 +403,7 @@ def extract(
         token_post = post_of[token_a]
         # the starts of each token without one and two prefix letters, where it has them
         hebrew = (codes >= 0x5D0) & (codes <= 0x5EA)
-        is_prefix = _PREFIX[small]
+        is_prefix = PREFIX_LETTER[small]
         last = length - 1
         stripped: list[tuple[int, np.ndarray]] = []
         for strip in (1, 2):

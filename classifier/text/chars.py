@@ -51,9 +51,26 @@ def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return word, letter, space
 
 
+def table_of(characters: str) -> np.ndarray:
+    """A lookup table over the Basic Multilingual Plane that is True at ``characters``.
+
+    Examples
+    --------
+    >>> table_of("אב")[[ord("א"), ord("ג")]].tolist()
+    [True, False]
+    """
+    table = np.zeros(0x10000, dtype=bool)
+    table[[ord(c) for c in characters]] = True
+    return table
+
+
 #: ``WORD[c]``: code point ``c`` is a word character (letter, digit, ``_``), as ``\\w`` matches.
 #: ``LETTER[c]``: a letter (as ``[^\\W\\d_]`` matches). ``SPACE[c]``: white space.
 WORD, LETTER, SPACE = _tables()
+#: The Hebrew letters that attach to a word as prefixes (ו ה ב כ ל מ ש).
+PREFIX_LETTER = table_of("והבכלמש")
+#: Punctuation that ends a sentence when white space follows it.
+SENTENCE_END = table_of(".!?…")
 
 
 def codepoints(text: str) -> np.ndarray:

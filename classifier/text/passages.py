@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from classifier.text.chars import SPACE, lookup, per_text
+from classifier.text.chars import SENTENCE_END, SPACE, lookup, per_text
 
 #: Posts with fewer sentences than this are one passage.
 MIN_SENTENCES = 3
@@ -83,9 +83,6 @@ def split_passages(text: str) -> list[tuple[int, int]]:
     return sentences
 
 
-_ENDS = np.array([ord(c) for c in ".!?…"], dtype=np.uint32)
-
-
 def may_have_passages(texts: Sequence[str], min_words: int = 0) -> np.ndarray:
     """Which texts may split into several passages: two or more sentence ends, ``min_words`` words.
 
@@ -106,7 +103,7 @@ def may_have_passages(texts: Sequence[str], min_words: int = 0) -> np.ndarray:
         return np.array([len(t.split()) >= min_words for t in texts], dtype=bool)
     codes, owner = found
     space = lookup(SPACE, codes) | (codes == 0)
-    ends = np.isin(codes[:-1], _ENDS) & space[1:]
+    ends = lookup(SENTENCE_END, codes[:-1]) & space[1:]
     counts = np.bincount(owner[:-1][ends], minlength=n)[:n]
     starts = ~space & np.concatenate(([True], space[:-1]))  # a word begins after white space
     words = np.bincount(owner[starts], minlength=n)[:n]
