@@ -142,8 +142,9 @@ def _cue_table() -> _CueTable:
                         len(second) - 1 if second.endswith("*") else 0,
                     )
                 )
-                first_seen[_poly(first.rstrip("*")) & 0xFFFF] = True
-                key = _poly(first.rstrip("*")) * int(_BIGRAM_Q) + _poly(second.rstrip("*"))
+                first_key = _poly(first.rstrip("*"))
+                first_seen[first_key & 0xFFFF] = True
+                key = first_key * int(_BIGRAM_Q) + _poly(second.rstrip("*"))
                 entries["pair"].append((key & _MASK64, cue))
             elif wording.startswith("^"):
                 entries["line"].append((_poly(wording[1:]), cue))

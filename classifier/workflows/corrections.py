@@ -9,12 +9,11 @@ about a post it learnt.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
-from classifier.core.config import TrainConfig
+from classifier.core.config import Record, TrainConfig
 from classifier.modeling.dataset import LabelledPosts
 from classifier.modeling.metrics import summarize
 from classifier.modeling.training import check_added, train
@@ -27,7 +26,7 @@ FOLDS = 5
 
 
 @dataclass(frozen=True)
-class Comparison:
+class Comparison(Record):
     """The old model and the one retrained with the user's posts, side by side.
 
     Attributes
@@ -49,10 +48,6 @@ class Comparison:
     broken: int
     old_heldout_f1: float
     new_heldout_f1: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
 
     def render(self) -> str:
         """A small table for people."""
