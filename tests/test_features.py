@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
@@ -32,3 +34,74 @@ def test_hashed_features_contract_by_hand() -> None:
     assert np.allclose(matrix.toarray(), again.toarray())
     features.set_params(min_df=3)
     assert features.get_params()["min_df"] == 3
+
+
+def test_log_ratio_scaling_keeps_the_estimator_contract_by_hand() -> None:
+    """``check_estimator`` would fit it on three classes, which it refuses by design (a
+    log-ratio has two sides), so the contract is tested here by hand."""
+    import scipy.sparse as sp
+
+    from classifier.featurize.scaling import LogRatioScaling
+
+    matrix = sp.csr_matrix(np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 0.0], [1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]))
+    scaling = LogRatioScaling(smoothing=0.5)
+    assert clone(scaling).get_params() == {"smoothing": 0.5}
+    with pytest.raises(NotFittedError):
+        scaling.transform(matrix)
+    assert scaling.fit(matrix, [1, 0, 1, 0]) is scaling
+    assert scaling.n_features_in_ == 3
+    scaled = scaling.transform(matrix)
+    assert np.allclose(scaled.toarray(), matrix.toarray() * scaling.scale_)
+    assert np.allclose(clone(scaling).fit(matrix.toarray(), [1, 0, 1, 0]).scale_, scaling.scale_)
+    with pytest.raises(ValueError, match="features"):
+        scaling.transform(matrix[:, :2])
+    with pytest.raises(ValueError, match="two labels"):
+        LogRatioScaling().fit(matrix, [0, 1, 2, 0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 3), min_size=3, max_size=3), min_size=2, max_size=12),
+    st.data(),
+)
+def test_log_ratio_scaling_properties(rows: list[list[int]], data: st.DataObject) -> None:
+    """Every factor is at least 1; swapping the labels leaves it unchanged; a column seen
+    equally often under both labels of a balanced set gets exactly 1; fitting with weights
+    equals fitting with rows repeated that many times."""
+    import scipy.sparse as sp
+
+    from classifier.featurize.scaling import LogRatioScaling
+
+    labels = [i % 2 for i in range(len(rows))]
+    matrix = sp.csr_matrix(np.array(rows, dtype=float))
+    scale = LogRatioScaling().fit(matrix, labels).scale_
+    assert (scale >= 1).all()
+    swapped = LogRatioScaling().fit(matrix, [1 - y for y in labels]).scale_
+    assert np.allclose(scale, swapped)
+    weights = data.draw(st.lists(st.integers(1, 3), min_size=len(rows), max_size=len(rows)))
+    repeated = [row for row, w in zip(rows, weights, strict=True) for _ in range(w)]
+    repeated_labels = [y for y, w in zip(labels, weights, strict=True) for _ in range(w)]
+    by_weight = LogRatioScaling().fit(matrix, labels, sample_weight=weights).scale_
+    by_rows = LogRatioScaling().fit(sp.csr_matrix(np.array(repeated, dtype=float)), repeated_labels).scale_
+    assert np.allclose(by_weight, by_rows)
+    balanced = sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 0.0], [1.0, 1.0], [0.0, 0.0]]))
+    assert np.allclose(LogRatioScaling().fit(balanced, [1, 1, 0, 0]).scale_, 1.0)
+
+
+def test_scaling_is_folded_into_the_exported_weights() -> None:
+    """A model trained with the scaling scores through the engine exactly as the pipeline
+    does, and a configuration saved before the scaling existed reads back without it."""
+    from classifier.core.config import TrainConfig
+    from classifier.modeling.pipeline import build_pipeline
+    from classifier.modeling.training import export_linear
+
+    posts = [*TEXTS, "הנחה למצטרפים היום", "מה שלומכם חברים"]
+    labels = [1, 0, 1, 0, 1, 0]
+    for scaling in ("log_ratio", "none"):
+        pipeline = build_pipeline(TrainConfig(min_df=1, hash_bits=10, scaling=scaling)).fit(posts, labels)
+        linear = export_linear(pipeline)
+        assert np.allclose(linear.decision(posts), pipeline.decision_function(posts))
+    saved = TrainConfig().to_dict()
+    del saved["scaling"]
+    assert TrainConfig.from_dict(saved).scaling == "none"
+    assert TrainConfig.from_dict(TrainConfig().to_dict()).scaling == "log_ratio"

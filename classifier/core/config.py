@@ -10,6 +10,7 @@ from classifier.core.errors import ClassifierError
 
 Calibration = Literal["auto", "none", "sigmoid", "isotonic"]
 Aggregation = Literal["auto", "whole", "max", "whole_capped"]
+Scaling = Literal["none", "log_ratio"]
 
 
 class Record:
@@ -57,6 +58,11 @@ class TrainConfig(Record):
     cues : bool
         Add the block of guideline cues (a business speaking as "we", invitations to
         contact, contact details, titles and bylines, stock praise, offers).
+    scaling : {"log_ratio", "none"}
+        ``"log_ratio"`` multiplies each feature column by one plus the absolute log-ratio of
+        its share of promotional to organic training posts before the logistic regression
+        (:class:`classifier.featurize.scaling.LogRatioScaling`); ``"none"`` leaves the
+        columns as they are. Chosen by cross-validation on the training split.
     hash_bits : int
         Each hashed block (words, characters) has ``2**hash_bits`` columns.
     C : float
@@ -95,6 +101,7 @@ class TrainConfig(Record):
     min_df: int = 2
     strip_prefixes: bool = True
     cues: bool = True
+    scaling: Scaling = "log_ratio"
     hash_bits: int = 20
     C: float = 30.0
     calibration: Calibration = "auto"
@@ -119,6 +126,8 @@ class TrainConfig(Record):
             raise ClassifierError(
                 f"aggregation {self.aggregation!r} is unknown; use auto, whole, max or whole_capped"
             )
+        if self.scaling not in ("none", "log_ratio"):
+            raise ClassifierError(f"scaling {self.scaling!r} is unknown; use log_ratio or none")
         if not 8 <= self.hash_bits <= 24:
             raise ClassifierError(f"hash_bits is {self.hash_bits}; use 8 to 24")
         if self.calibration not in ("auto", "none", "sigmoid", "isotonic"):
@@ -128,8 +137,11 @@ class TrainConfig(Record):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
-        """Rebuild a configuration saved by :meth:`to_dict`, ignoring unknown keys."""
-        return cls(**known_fields(cls, data))
+        """Rebuild a configuration saved by :meth:`to_dict`, ignoring unknown keys.
+
+        A configuration saved before ``scaling`` existed was trained without it.
+        """
+        return cls(**{"scaling": "none", **known_fields(cls, data)})
 
 
 def plain_fields(record: Any) -> dict[str, Any]:

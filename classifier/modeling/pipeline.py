@@ -7,12 +7,15 @@ from sklearn.pipeline import Pipeline
 
 from classifier.core.config import TrainConfig
 from classifier.featurize.features import HashedFeatures
+from classifier.featurize.scaling import LogRatioScaling
 
 
 def build_pipeline(config: TrainConfig) -> Pipeline:
-    """Build the unfitted model: ``features`` then ``classifier``.
+    """Build the unfitted model: ``features``, ``scaling`` then ``classifier``.
 
     The features are the engine's hashed n-grams and cues (:class:`HashedFeatures`);
+    the scaling multiplies each column by how strongly it leans to one label
+    (:class:`LogRatioScaling`, or ``"passthrough"`` when ``config.scaling`` is ``"none"``);
     the classifier an L2 logistic regression with balanced class weights.
     ``decision_function(texts)`` is the uncalibrated log-odds of whole texts; training
     (:func:`classifier.train`) adds passages, calibration and the threshold, and
@@ -22,7 +25,7 @@ def build_pipeline(config: TrainConfig) -> Pipeline:
     --------
     >>> model = build_pipeline(TrainConfig(min_df=1))
     >>> [name for name, _ in model.steps]
-    ['features', 'classifier']
+    ['features', 'scaling', 'classifier']
     """
     features = HashedFeatures(
         char_ngrams=config.char_ngrams,
@@ -41,4 +44,5 @@ def build_pipeline(config: TrainConfig) -> Pipeline:
         random_state=config.seed,
         max_iter=1000,
     )
-    return Pipeline([("features", features), ("classifier", linear)])
+    scaling = LogRatioScaling() if config.scaling == "log_ratio" else "passthrough"
+    return Pipeline([("features", features), ("scaling", scaling), ("classifier", linear)])

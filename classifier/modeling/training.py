@@ -27,6 +27,7 @@ from classifier.core.config import TrainConfig
 from classifier.core.errors import ClassifierError
 from classifier.featurize.engine import Batch, LinearModel, extract
 from classifier.featurize.features import HashedFeatures, batch_matrix, subset_batch
+from classifier.featurize.scaling import LogRatioScaling
 from classifier.modeling.card import AggregationChoice, CalibrationChoice, ModelCard, TrainingData
 from classifier.modeling.dataset import LabelledPosts
 from classifier.modeling.metrics import choose_threshold, expected_calibration_error, summarize
@@ -158,12 +159,23 @@ def export_linear(pipeline: Pipeline) -> LinearModel:
     True
     """
     features: HashedFeatures = pipeline.named_steps["features"]
+    scaling = pipeline.named_steps["scaling"]
     classifier = pipeline.named_steps["classifier"]
-    return _linear_of(features.settings, features.idf_, classifier)
+    return _linear_of(features.settings, features.idf_, _scale_of(scaling), classifier)
 
 
-def _linear_of(settings: Any, idf: np.ndarray, classifier: LogisticRegression) -> LinearModel:
+def _scale_of(scaling: LogRatioScaling | str) -> np.ndarray | None:
+    """The column factors of a fitted scaling step; None for ``"passthrough"``."""
+    return scaling.scale_ if isinstance(scaling, LogRatioScaling) else None
+
+
+def _linear_of(
+    settings: Any, idf: np.ndarray, scale: np.ndarray | None, classifier: LogisticRegression
+) -> LinearModel:
+    """The engine's model: the classifier's coefficients times the scaling's column factors."""
     coef = np.asarray(classifier.coef_, dtype=np.float64).ravel()
+    if scale is not None:
+        coef = coef * scale
     width = settings.width
     return LinearModel(
         settings=settings,
@@ -186,6 +198,7 @@ class _FoldData:
     y: np.ndarray
     weights: np.ndarray
     features: HashedFeatures
+    scaling: LogRatioScaling | str
     classifier: LogisticRegression
 
 
@@ -203,10 +216,15 @@ def _task(rows: tuple[np.ndarray, np.ndarray | None]) -> tuple[Any, ...]:
     features = clone(data.features).fit_rows(data.batch, fit_rows)
     classifier = clone(data.classifier)
     matrix = batch_matrix(subset_batch(data.batch, fit_rows), features.idf_, features.settings)
-    classifier.fit(matrix, data.y[fit_rows], sample_weight=data.weights[fit_rows])
+    y, weights = data.y[fit_rows], data.weights[fit_rows]
+    scaling = data.scaling
+    if isinstance(scaling, LogRatioScaling):
+        scaling = clone(scaling).fit(matrix, y, sample_weight=weights)
+        matrix = scaling.transform(matrix)
+    classifier.fit(matrix, y, sample_weight=weights)
     if test_rows is None:
-        return features, classifier
-    linear = _linear_of(features.settings, features.idf_, classifier)
+        return features, scaling, classifier
+    linear = _linear_of(features.settings, features.idf_, _scale_of(scaling), classifier)
     return test_rows, linear.decide(subset_batch(data.batch, test_rows))
 
 
@@ -231,7 +249,8 @@ def _cross_validate_and_fit(
     tasks: list[tuple[np.ndarray, np.ndarray | None]] = [(np.arange(len(texts)), None)]
     tasks += list(folds.split(np.zeros(len(texts)), y))
     workers = min(len(tasks), os.cpu_count() or 1)
-    _FOLD_DATA = _FoldData(batch, y, weights, features, pipeline.named_steps["classifier"])
+    steps = pipeline.named_steps
+    _FOLD_DATA = _FoldData(batch, y, weights, features, steps["scaling"], steps["classifier"])
     try:
         if workers > 1 and len(texts) >= PARALLEL_FOLDS_MIN_POSTS and os.name == "posix":
             with ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as pool:
@@ -240,10 +259,10 @@ def _cross_validate_and_fit(
             results = [_task(rows) for rows in tasks]
     finally:
         _FOLD_DATA = None
-    (fitted_features, classifier), folds_done = results[0], results[1:]
+    (fitted_features, scaling, classifier), folds_done = results[0], results[1:]
     for test_rows, (fold_whole, fold_best) in folds_done:
         whole[test_rows], best[test_rows] = fold_whole, fold_best
-    pipeline.steps = [("features", fitted_features), ("classifier", classifier)]
+    pipeline.steps = [("features", fitted_features), ("scaling", scaling), ("classifier", classifier)]
     return whole, best, pipeline
 
 

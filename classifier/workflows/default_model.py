@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 #: The corpus is 44% promotional; real feeds are not. Chosen by ``benchmarks/prior.py`` on the
 #: first half of the real sets (2026-12-04: weighted macro-F1 0.846 against 0.832 for the
 #: training share and 0.816 for 0.2); its figures on the second half are in benchmarks/README.md.
-DEFAULT_PRIOR = 0.3
+DEFAULT_PRIOR = 0.2
 
 
 def at_corpus_share(predictor: Predictor) -> Predictor:
