@@ -4,7 +4,7 @@
 
 Trains our model on the corpus's training split with the default settings, then once
 more with each family taken away (the guideline cues, the prefix-stripped words, the
-word block), with the character block added (off by default) and with long texts judged
+word block, the log-ratio scaling), with the character block added (off by default) and with long texts judged
 otherwise; measures each on the
 held-out split and on the real sets of ../shared/corpora (read when present, measurement
 only). Results go to stdout and between the ablation markers of benchmarks/README.md.
@@ -30,6 +30,7 @@ from classifier.workflows.corpus import load_corpus  # noqa: E402
 VARIANTS: dict[str, TrainConfig] = {
     "default": TrainConfig(),
     "without guideline cues": TrainConfig(cues=False),
+    "without log-ratio scaling": TrainConfig(scaling="none"),
     "without prefix-stripped words": TrainConfig(strip_prefixes=False),
     "without word n-grams": TrainConfig(word_ngrams=(0, 0)),
     "with character 1-4-grams": TrainConfig(char_ngrams=(1, 4)),
