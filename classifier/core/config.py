@@ -47,7 +47,7 @@ class TrainConfig(Record):
         Smallest and largest word n-gram.
     char_ngrams : tuple of int
         Smallest and largest character n-gram inside words; ``(0, 0)``, the default, for none.
-        On the corpus's own held-out split character 1-4-grams add about 0.013 macro-F1,
+        On the corpus's own held-out split character 1-4-grams add about 0.006 macro-F1,
         but on real text they cost more than they bring (more real organic text flagged,
         lower ROC-AUC on real web pages: ``benchmarks/ablation.py``), so they are off unless
         asked for, e.g. ``TrainConfig(char_ngrams=(1, 4))``.
