@@ -31,8 +31,8 @@ from classifier.workflows.corpus import load_corpus
 
 
 def _candidates(quick: bool) -> list[tuple[str, TrainConfig, object | None]]:
-    # The starting point is the engine's defaults (C=30, characters 1-4, words 1-2, prefix-stripped
-    # words, guideline cues); each candidate names the one setting it changes from there.
+    # The starting point is the defaults (C=30, words 1-2, prefix-stripped words, guideline cues,
+    # log-ratio scaling, no characters); each candidate names the one setting it changes from there.
     start = TrainConfig()
     grid: list[tuple[str, TrainConfig, object | None]] = [
         (f"logreg C={c:g}", replace(start, C=c), None)
@@ -41,8 +41,10 @@ def _candidates(quick: bool) -> list[tuple[str, TrainConfig, object | None]]:
     if quick:
         return grid
     grid += [
+        ("no log-ratio scaling", replace(start, scaling="none"), None),
+        ("no log-ratio scaling, C=10", replace(start, scaling="none", C=10.0), None),
+        ("characters 1-4", replace(start, char_ngrams=(1, 4)), None),
         ("characters 2-5", replace(start, char_ngrams=(2, 5)), None),
-        ("characters 1-3", replace(start, char_ngrams=(1, 3)), None),
         ("words 1-1", replace(start, word_ngrams=(1, 1)), None),
         ("no prefix-stripped words", replace(start, strip_prefixes=False), None),
         ("no guideline cues", replace(start, cues=False), None),

@@ -65,9 +65,9 @@ def test_log_ratio_scaling_keeps_the_estimator_contract_by_hand() -> None:
     st.data(),
 )
 def test_log_ratio_scaling_properties(rows: list[list[int]], data: st.DataObject) -> None:
-    """Every factor is at least 1; swapping the labels leaves it unchanged; a column seen
-    equally often under both labels of a balanced set gets exactly 1; fitting with weights
-    equals fitting with rows repeated that many times."""
+    """Every factor is at least 1; swapping the labels leaves it unchanged; a column in the
+    same share of each label's posts gets exactly 1, however unequal the labels' sizes;
+    fitting with weights equals fitting with rows repeated that many times."""
     import scipy.sparse as sp
 
     from classifier.featurize.scaling import LogRatioScaling
@@ -86,6 +86,12 @@ def test_log_ratio_scaling_properties(rows: list[list[int]], data: st.DataObject
     assert np.allclose(by_weight, by_rows)
     balanced = sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 0.0], [1.0, 1.0], [0.0, 0.0]]))
     assert np.allclose(LogRatioScaling().fit(balanced, [1, 1, 0, 0]).scale_, 1.0)
+    # one promotional post in four, one organic post in four: the same share, factor 1
+    imbalanced = sp.csr_matrix(np.array([[1.0]] + [[0.0]] * 3 + [[1.0]] + [[0.0]] * 3))
+    assert np.allclose(LogRatioScaling(smoothing=0.0).fit(imbalanced, [1] * 4 + [0] * 4).scale_, 1.0)
+    lopsided = sp.csr_matrix(np.array([[1.0]] * 2 + [[0.0]] * 2 + [[1.0]] * 2 + [[0.0]] * 14))
+    labels_20 = [1] * 4 + [0] * 16  # the column is in half the promotional posts, 1/8 of the organic
+    assert np.isclose(LogRatioScaling(smoothing=0.0).fit(lopsided, labels_20).scale_[0], 1 + np.log(4))
 
 
 def test_scaling_is_folded_into_the_exported_weights() -> None:

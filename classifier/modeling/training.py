@@ -56,7 +56,7 @@ class TrainedModel:
     cv_scores : numpy.ndarray
         Out-of-fold calibrated scores of the training posts, in their order.
     pipeline : sklearn.pipeline.Pipeline
-        The fitted ``features`` + ``classifier`` pipeline (uncalibrated log-odds of
+        The fitted ``features`` + ``scaling`` + ``classifier`` pipeline (uncalibrated log-odds of
         whole texts), for use inside scikit-learn.
     """
 
@@ -148,7 +148,8 @@ def _fit_calibration(decision: np.ndarray, y: np.ndarray, method: str) -> Calibr
 
 
 def export_linear(pipeline: Pipeline) -> LinearModel:
-    """The engine's form of a fitted ``features`` + logistic-regression pipeline.
+    """The engine's form of a fitted ``features`` + ``scaling`` + logistic-regression pipeline
+    (the scaling's column factors multiplied into the coefficients).
 
     Examples
     --------
@@ -207,7 +208,7 @@ _FOLD_DATA: _FoldData | None = None
 
 
 def _task(rows: tuple[np.ndarray, np.ndarray | None]) -> tuple[Any, ...]:
-    """Fit the features and the classifier on the rows ``rows[0]`` of the fold data; return the
+    """Fit the features, the scaling and the classifier on the rows ``rows[0]`` of the fold data; return the
     log-odds of the test rows ``rows[1]`` (whole and best passage), or, for the final fit (no test
     rows), the fitted steps."""
     data = _FOLD_DATA
@@ -234,7 +235,7 @@ def _cross_validate_and_fit(
     """Out-of-fold log-odds of every text and of its best passage (NaN for one-passage texts), and
     the pipeline fitted on all texts.
 
-    Each text is extracted once; each fold learns its own idf and classifier from its
+    Each text is extracted once; each fold learns its own idf, column scale and classifier from its
     training rows only. The folds and the final fit run in forked processes, one per
     core, when there are enough texts: liblinear seeds one global generator per
     process, so processes (unlike threads) keep training deterministic.
