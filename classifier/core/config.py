@@ -60,7 +60,8 @@ class TrainConfig(Record):
         contact, contact details, titles and bylines, stock praise, offers).
     scaling : {"log_ratio", "none"}
         ``"log_ratio"`` multiplies each feature column by one plus the absolute log-ratio of
-        its share of promotional to organic training posts before the logistic regression
+        the share of promotional training posts that contain it to the share of organic ones,
+        before the logistic regression
         (:class:`classifier.featurize.scaling.LogRatioScaling`); ``"none"`` leaves the
         columns as they are. Chosen by cross-validation on the training split
         (``benchmarks/model_selection.py``: ROC-AUC 0.973 without, 0.979 with).

@@ -25,13 +25,14 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 
 class LogRatioScaling(TransformerMixin, BaseEstimator):
-    """Multiply each column of a sparse matrix by ``1 + |log-count ratio|`` learned from labels.
+    """Multiply each column of a sparse matrix by ``1 + |log-ratio of shares|`` learned from labels.
 
     Parameters
     ----------
     smoothing : float
         Added to each label's count of posts that contain the column (and twice to its
-        count of posts), so that a column seen under one label only gets a finite ratio.
+        count of posts), so that a column seen under one label only gets a finite ratio
+        (with 0, such a column's factor is infinite).
 
     Attributes
     ----------
