@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import MISSING, asdict, dataclass, fields
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, get_args
 
 from classifier.core.errors import ClassifierError
 
 Calibration = Literal["auto", "none", "sigmoid", "isotonic"]
 Aggregation = Literal["auto", "whole", "max", "whole_capped"]
-Scaling = Literal["none", "log_ratio"]
+Scaling = Literal["log_ratio", "none"]
+#: The fields of :class:`TrainConfig` that take one of a fixed set of words, and that set.
+_CHOICES: dict[str, Any] = {"aggregation": Aggregation, "scaling": Scaling, "calibration": Calibration}
 
 
 class Record:
@@ -124,18 +126,13 @@ class TrainConfig(Record):
             )
         if self.prior is not None and not 0 < self.prior < 1:
             raise ClassifierError(f"prior {self.prior} is outside (0, 1); use e.g. 0.1")
-        if self.aggregation not in ("auto", "whole", "max", "whole_capped"):
-            raise ClassifierError(
-                f"aggregation {self.aggregation!r} is unknown; use auto, whole, max or whole_capped"
-            )
-        if self.scaling not in ("none", "log_ratio"):
-            raise ClassifierError(f"scaling {self.scaling!r} is unknown; use log_ratio or none")
         if not 8 <= self.hash_bits <= 24:
             raise ClassifierError(f"hash_bits is {self.hash_bits}; use 8 to 24")
-        if self.calibration not in ("auto", "none", "sigmoid", "isotonic"):
-            raise ClassifierError(
-                f"calibration {self.calibration!r} is unknown; use auto, none, sigmoid or isotonic"
-            )
+        for name, choices in _CHOICES.items():
+            value, allowed = getattr(self, name), get_args(choices)
+            if value not in allowed:
+                *first, last = allowed
+                raise ClassifierError(f"{name} {value!r} is unknown; use {', '.join(first)} or {last}")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
