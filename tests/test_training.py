@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier import ClassifierError, Predictor, TrainConfig, train
+from classifier.featurize.engine import CUE_LIST
 from classifier.modeling import training
 from classifier.modeling.dataset import LabelledPosts
 from classifier.modeling.storage import card_path, load_model, markdown_card_path
@@ -24,6 +25,7 @@ STORED_FIELDS = (
     "calibration_map",
     "aggregation",
     "trained_share",
+    "cue_list",
     "arrays_sha256",
 )
 
@@ -112,7 +114,7 @@ def test_save_writes_model_and_card_and_round_trips(tiny_model: TrainedModel, tm
     model, card = load_model(path)
     assert replace(card, **dict.fromkeys(STORED_FIELDS)) == tiny_model.card
     assert card.format_version == 2 and card.threshold == model.threshold
-    assert card.features == tiny_model.model.linear.settings
+    assert card.features == tiny_model.model.linear.settings and card.cue_list == CUE_LIST
     assert card_path(path).read_text(encoding="utf-8").startswith("{")
     markdown = markdown_card_path(path).read_text(encoding="utf-8")
     for heading in (
@@ -189,6 +191,18 @@ def test_load_model_refuses_damaged_edited_and_future_files(tiny_model: TrainedM
     np.savez_compressed(tmp_path / "future.npz", **future)
     with pytest.raises(ClassifierError, match="model format 99, newer than this package reads"):
         load_model(tmp_path / "future.npz")
+    for cue_list in ("0123456789abcdef", None):  # another cue list, and a card from before the fingerprint
+        card = json.loads(bytes(arrays["card"]).decode("utf-8"))
+        assert card["cue_list"] == CUE_LIST
+        if cue_list is None:
+            del card["cue_list"]
+        else:
+            card["cue_list"] = cue_list
+        other = dict(arrays, card=np.frombuffer(json.dumps(card).encode("utf-8"), dtype=np.uint8))
+        np.savez_compressed(tmp_path / "other_cues.npz", **other)
+        refused = r"other_cues\.npz: .*another list of guideline cues.*promo train"
+        with pytest.raises(ClassifierError, match=refused):
+            load_model(tmp_path / "other_cues.npz")
     junk = tmp_path / "junk.npz"
     junk.write_bytes(b"not a model at all")
     with pytest.raises(ClassifierError, match=r"junk\.npz: not a model file of this package"):

@@ -24,6 +24,8 @@ This module imports NumPy and the standard library only: scoring must start fast
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -165,6 +167,9 @@ def _cue_table() -> _CueTable:
 
 #: The cues, in column order, as a reader would name them.
 CUE_NAMES: tuple[str, ...] = tuple(CUE_WORDINGS)
+#: A fingerprint of every cue's wordings (16 hex digits of a SHA-256). A model's card
+#: records it, and a model whose cue columns were learnt from other wordings is refused.
+CUE_LIST: str = hashlib.sha256(json.dumps(CUE_WORDINGS, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 _CUES = _cue_table()
 
 

@@ -223,6 +223,9 @@ class ModelCard:
         The long-text rule the model applies.
     trained_share : float or None
         The share of promotional posts in the training data.
+    cue_list : str or None
+        The fingerprint of the cue wordings its cue columns learnt
+        (:data:`classifier.featurize.engine.CUE_LIST`); None for a model without cues.
     arrays_sha256 : str or None
         The checksum of the model's arrays, checked at load.
     extra : mapping of str to object
@@ -263,6 +266,7 @@ class ModelCard:
     calibration_map: Mapping[str, Any] | None = None
     aggregation: str | None = None
     trained_share: float | None = None
+    cue_list: str | None = None
     arrays_sha256: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -299,6 +303,7 @@ class ModelCard:
             "calibration_map": self.calibration_map,
             "aggregation": self.aggregation,
             "trained_share": self.trained_share,
+            "cue_list": self.cue_list,
             "arrays_sha256": self.arrays_sha256,
         }
         for key, value in optional.items():
@@ -349,6 +354,7 @@ class ModelCard:
                 calibration_map=None if mapping is None else json_object(mapping, "calibration_map"),
                 aggregation=values.get("aggregation"),
                 trained_share=values.get("trained_share"),
+                cue_list=values.get("cue_list"),
                 arrays_sha256=values.get("arrays_sha256"),
                 extra=extra,
             )

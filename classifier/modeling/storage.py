@@ -29,7 +29,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from classifier.core.errors import ClassifierError
-from classifier.featurize.engine import LinearModel
+from classifier.featurize.engine import CUE_LIST, LinearModel
 from classifier.modeling.card import ModelCard, render_markdown
 from classifier.modeling.model import Calibration, Model
 
@@ -151,6 +151,7 @@ def model_card_fields(model: Model) -> dict[str, Any]:
         "calibration_map": model.calibration.describe(),
         "aggregation": model.aggregation,
         "trained_share": model.trained_share,
+        "cue_list": CUE_LIST if model.linear.settings.cues else None,
     }
 
 
@@ -260,6 +261,12 @@ def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, ModelCard]:
     if card.arrays_sha256 != _checksum(arrays):
         raise _refuse(
             path, "its arrays do not match their checksum (edited or damaged); retrain or copy it again"
+        )
+    if card.features is not None and card.features.cues and card.cue_list != CUE_LIST:
+        raise _refuse(
+            path,
+            f"its cue columns were learnt from another list of guideline cues than this package's "
+            f"(it was trained by promo-he {card.package_version}); retrain it with `promo train`",
         )
     try:
         return _model_of(arrays, card), card
