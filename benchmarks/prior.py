@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 from classifier import Predictor  # noqa: E402
 from classifier.modeling.model import adjust_for_prior  # noqa: E402
 
-CANDIDATES = (None, 0.4, 0.3, 0.2, 0.1, 0.05)
+CANDIDATES = (None, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1, 0.05)
 
 
 def _macro_f1(labels: np.ndarray, flags: np.ndarray, weights: np.ndarray) -> float:
