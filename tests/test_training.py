@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.isotonic import IsotonicRegression
 
 from classifier import ClassifierError, Predictor, TrainConfig, train
 from classifier.featurize.engine import CUE_LIST
@@ -227,3 +228,22 @@ def test_engine_scores_equal_the_trained_pipeline(tiny_model: TrainedModel, text
     engine = tiny_model.model.linear.decision(texts)
     pipeline = tiny_model.pipeline.decision_function(texts)
     assert np.allclose(engine, pipeline, atol=1e-6)
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(st.lists(st.tuples(st.floats(-8, 8, allow_nan=False), st.integers(0, 1)), min_size=2, max_size=60))
+def test_centered_isotonic_calibration_keeps_each_steps_probability_and_the_ranking(
+    rows: list[tuple[float, int]],
+) -> None:
+    decision = np.array([d for d, _ in rows])
+    labels = np.array([label for _, label in rows])
+    xs, ys = training.centered_isotonic_points(decision, labels)
+    assert np.all(np.diff(xs) > 0) and np.all(np.diff(ys) > 0)
+    steps = IsotonicRegression(y_min=0.0, y_max=1.0).fit(decision, labels).predict(decision)
+    assert set(np.round(ys, 9)) == set(np.round(steps, 9))  # the same probabilities as the steps
+    inside = np.linspace(xs[0], xs[-1], 50)
+    mapped = np.interp(inside, xs, ys)
+    assert np.all(np.diff(mapped) > 0) or len(xs) == 1  # no ties between the ends
+    for x, y in zip(xs, ys):  # each step's probability sits at the mean score of its posts
+        members = np.isclose(steps, y)
+        assert np.isclose(decision[members].mean(), x)

@@ -120,10 +120,48 @@ def _calibrated_out_of_fold(
         return np.asarray(cross_val_predict(platt, column, y, cv=folds, method="predict_proba")[:, 1])
     probabilities = np.empty_like(decision, dtype=float)
     for fit_rows, test_rows in folds.split(column, y):
-        isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
-        isotonic.fit(decision[fit_rows], y[fit_rows])
-        probabilities[test_rows] = isotonic.predict(decision[test_rows])
+        xs, ys = centered_isotonic_points(decision[fit_rows], y[fit_rows])
+        probabilities[test_rows] = np.interp(decision[test_rows], xs, ys)
     return probabilities
+
+
+def centered_isotonic_points(decision: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The points of a centred isotonic calibration: one per step of the isotonic fit.
+
+    Isotonic regression fits a step function: every score on a step gets the same
+    probability, so scores that the model ranks apart become ties, and a prior moves the
+    threshold from step to step. Centred isotonic regression (Oron and Flournoy,
+    *Statistics in Biopharmaceutical Research* 9(3), 2017) keeps each step's probability
+    but places it at the mean score of the step's posts and interpolates linearly between
+    steps, so the map is strictly increasing between the first and last point (clipped
+    beyond them) and keeps the model's ranking.
+
+    Parameters
+    ----------
+    decision : numpy.ndarray
+        The model's log-odds of the posts.
+    y : numpy.ndarray
+        Their labels, 0 or 1.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Strictly increasing scores and strictly increasing probabilities, to interpolate
+        between with :func:`numpy.interp`.
+
+    Examples
+    --------
+    >>> xs, ys = centered_isotonic_points(np.array([0.0, 1.0, 2.0, 3.0]), np.array([0, 1, 0, 1]))
+    >>> xs.tolist(), ys.tolist()
+    ([0.0, 1.5, 3.0], [0.0, 0.5, 1.0])
+    """
+    decision = np.asarray(decision, dtype=np.float64)
+    order = np.argsort(decision, kind="stable")
+    scores = decision[order]
+    fitted = IsotonicRegression(y_min=0.0, y_max=1.0).fit(scores, np.asarray(y)[order]).predict(scores)
+    starts = np.flatnonzero(np.r_[True, np.diff(fitted) > 0])
+    sizes = np.diff(np.r_[starts, len(scores)])
+    return np.add.reduceat(scores, starts) / sizes, fitted[starts]
 
 
 def _sigmoid_keeps_order(decision: np.ndarray, y: np.ndarray) -> bool:
@@ -138,12 +176,8 @@ def _fit_calibration(decision: np.ndarray, y: np.ndarray, method: str) -> Calibr
         platt = LogisticRegression(C=1e6, max_iter=1000).fit(decision.reshape(-1, 1), y)
         return Calibration("sigmoid", slope=float(platt.coef_[0, 0]), offset=float(platt.intercept_[0]))
     if method == "isotonic":
-        isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(decision, y)
-        return Calibration(
-            "isotonic",
-            x=np.asarray(isotonic.X_thresholds_, dtype=np.float64),
-            y=np.asarray(isotonic.y_thresholds_, dtype=np.float64),
-        )
+        xs, ys = centered_isotonic_points(decision, y)
+        return Calibration("isotonic", x=xs, y=ys)
     return Calibration("none")
 
 
