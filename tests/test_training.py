@@ -244,6 +244,6 @@ def test_centered_isotonic_calibration_keeps_each_steps_probability_and_the_rank
     inside = np.linspace(xs[0], xs[-1], 50)
     mapped = np.interp(inside, xs, ys)
     assert np.all(np.diff(mapped) > 0) or len(xs) == 1  # no ties between the ends
-    for x, y in zip(xs, ys):  # each step's probability sits at the mean score of its posts
+    for x, y in zip(xs, ys, strict=True):  # each step's probability sits at the mean score of its posts
         members = np.isclose(steps, y)
         assert np.isclose(decision[members].mean(), x)
