@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
+from classifier.featurize.engine import CUE_NAMES, FeatureSettings, extract
 from classifier.featurize.features import HashedFeatures
 
 TEXTS = ["מבצע ענק היום באתר", "שבת שלום לכולם", "קוד הנחה SHIRA10", "איזה יום יפה"]
@@ -111,3 +112,13 @@ def test_scaling_is_folded_into_the_exported_weights() -> None:
     del saved["scaling"]
     assert TrainConfig.from_dict(saved).scaling == "none"
     assert TrainConfig.from_dict(TrainConfig().to_dict()).scaling == "log_ratio"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['#שת"פ עם הסטודיו', "#ads היום", "#sponsored", "תוכן ממומן", "כתבה בשיתוף הרשת", "פוסטים ממומנים"],
+)
+def test_the_disclosure_cue_finds_its_wordings_also_as_hashtags(text: str) -> None:
+    column = CUE_NAMES.index("paid-content disclosure")
+    counts = extract([text, "סיפור על הגינה שלנו"], FeatureSettings(char_ngrams=(0, 0))).cue_counts
+    assert counts[0, column] >= 1 and counts[1, column] == 0

@@ -266,7 +266,8 @@ def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, ModelCard]:
         raise _refuse(
             path,
             f"its cue columns were learnt from another list of guideline cues than this package's "
-            f"(it was trained by promo-he {card.package_version}); retrain it with `promo train`",
+            f"(cue list {card.cue_list or 'not recorded'}, this package's {CUE_LIST}); "
+            "retrain it with `promo train`",
         )
     try:
         return _model_of(arrays, card), card

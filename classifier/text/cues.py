@@ -12,6 +12,9 @@ An entry is one or two tokens of *normalised* text (:func:`classifier.text.norma
 - ``stem*``: any token that begins with ``stem``;
 - ``^word``: that token as the first of a line (bylines);
 - ``first second``: two tokens in a row (either may be a stem).
+
+The cues are features: they count wordings wherever they stand, negated or not. Whether a
+post discloses paid content, and how clearly, is judged by :mod:`classifier.text.disclosure`.
 """
 
 from __future__ import annotations
@@ -125,9 +128,11 @@ CUE_WORDINGS: dict[str, tuple[str, ...]] = {
         "שיתופי פעולה",
         "קישור שותפים",
         "_tag_ ad",
-        "_tag_ ממומן",
+        "_tag_ ads",
+        "_tag_ sponsored",
+        "_tag_ שת",  # #שת"פ, whose gershayim splits the tag
         'שת"פ',
-        *"פרסומת ממומן ממומנת בחסות במימון בשיתוף מודעה".split(),
+        *"שתפ פרסומת ממומן ממומנת ממומנים ממומנות בחסות במימון בשיתוף מודעה".split(),
     ),
     "service words": tuple("שירותי שירות פתרונות פתרון ליווי התמחות מומחיות מתמחה מתמחים מתמחות".split()),
 }
