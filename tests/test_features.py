@@ -18,6 +18,7 @@ from sklearn.exceptions import NotFittedError
 
 from classifier.featurize.engine import CUE_NAMES, FeatureSettings, extract
 from classifier.featurize.features import HashedFeatures
+from classifier.text.normalize import normalize
 
 TEXTS = ["מבצע ענק היום באתר", "שבת שלום לכולם", "קוד הנחה SHIRA10", "איזה יום יפה"]
 
@@ -122,3 +123,25 @@ def test_the_disclosure_cue_finds_its_wordings_also_as_hashtags(text: str) -> No
     column = CUE_NAMES.index("paid-content disclosure")
     counts = extract([text, "סיפור על הגינה שלנו"], FeatureSettings(char_ngrams=(0, 0))).cue_counts
     assert counts[0, column] >= 1 and counts[1, column] == 0
+
+
+def test_a_quoted_we_is_its_own_cue_and_gershayim_do_not_open_a_quotation() -> None:
+    texts = [
+        'המנכ"ל אמר לנו: "אנחנו מציעים ללקוחות פתרון חדש"',  # a journalist quotes the firm
+        "אנחנו מציעים ללקוחות פתרון חדש",  # the firm speaks
+        'עו"ד כהן ורו"ח לוי: אנחנו מציעים ליווי ב-99 ש"ח',  # gershayim only
+        'הוא אמר "שלום" ואז: אנחנו מציעים',  # a closed quotation before the firm's "we"
+    ]
+    counts = extract(texts, FeatureSettings(char_ngrams=(0, 0))).cue_counts
+    quoted, offer = CUE_NAMES.index("we, quoted"), CUE_NAMES.index("we offer")
+    assert counts[0, quoted] >= 1 and counts[0, offer] == 0
+    for row in (1, 2, 3):
+        assert counts[row, quoted] == 0 and counts[row, offer] == 1
+
+
+def test_a_batch_keeps_its_posts_starts_whatever_the_cues_match() -> None:
+    texts = ["ובשבוע הבא אנחנו מציעים", "שלום", "והמשרד שלנו בחולון"]
+    batch = extract(texts, FeatureSettings(char_ngrams=(0, 0)))
+    assert len(batch.starts) == len(texts)
+    for start, text in zip(batch.starts.tolist(), texts, strict=True):
+        assert batch.joined[start : start + len(normalize(text))] == normalize(text)

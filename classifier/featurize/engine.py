@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 
 from classifier.core.config import Record, known_fields
-from classifier.text.chars import PREFIX_LETTER, SPACE, WORD
-from classifier.text.cues import CUE_WORDINGS
+from classifier.text.chars import LETTER, PREFIX_LETTER, SPACE, WORD
+from classifier.text.cues import CUE_WORDINGS, QUOTED_CUES
 from classifier.text.normalize import normalize
 from classifier.text.passages import judged_passages
 
@@ -166,10 +166,16 @@ def _cue_table() -> _CueTable:
 
 
 #: The cues, in column order, as a reader would name them.
-CUE_NAMES: tuple[str, ...] = tuple(CUE_WORDINGS)
+CUE_NAMES: tuple[str, ...] = (*CUE_WORDINGS, *QUOTED_CUES)
 #: A fingerprint of every cue's wordings (16 hex digits of a SHA-256). A model's card
 #: records it, and a model whose cue columns were learnt from other wordings is refused.
-CUE_LIST: str = hashlib.sha256(json.dumps(CUE_WORDINGS, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+CUE_LIST: str = hashlib.sha256(
+    json.dumps([CUE_WORDINGS, QUOTED_CUES], ensure_ascii=False).encode("utf-8")
+).hexdigest()[:16]
+#: For each cue column, the column its matches inside quotation marks go to (itself for most).
+_QUOTED_TO = np.arange(len(CUE_NAMES))
+for _name, _sources in QUOTED_CUES.items():
+    _QUOTED_TO[[CUE_NAMES.index(source) for source in _sources]] = CUE_NAMES.index(_name)
 _CUES = _cue_table()
 
 
@@ -455,24 +461,24 @@ def extract(
             hit_cue.append(cue)
             hit_end.append(token_b[at[found] + end_offset])
 
-        def stem_keys(starts: np.ndarray, at: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+        def stem_keys(begins: np.ndarray, at: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
             """The hashes of the first ``size`` characters of the tokens ``at`` (those long enough)."""
-            ok = token_b[at] - starts >= size
-            return hash_of(starts[ok], starts[ok] + size), at[ok]
+            ok = token_b[at] - begins >= size
+            return hash_of(begins[ok], begins[ok] + size), at[ok]
 
         for strip, at in [(0, np.arange(count)), *stripped]:
-            starts = token_a[at] + strip
-            whole = hash_of(starts, token_b[at])
+            begins = token_a[at] + strip  # not `starts`: that is the posts' starts, returned below
+            whole = hash_of(begins, token_b[at])
             hit(at, "word", whole)
             first_line = line_first[at]
             hit(at[first_line], "line", whole[first_line])
             for size in _CUES.single_stems:
-                keys, where = stem_keys(starts, at, size)
+                keys, where = stem_keys(begins, at, size)
                 hit(where, "stem", keys)
             firsts: dict[int, tuple[np.ndarray, np.ndarray]] = {}
             for first_size, second_size in _CUES.pair_shapes:
                 if first_size not in firsts:
-                    keys, where = stem_keys(starts, at, first_size) if first_size else (whole, at)
+                    keys, where = stem_keys(begins, at, first_size) if first_size else (whole, at)
                     # only tokens that begin some two-token wording, and are followed in their post
                     keep = _CUES.first_seen[(keys & np.uint64(0xFFFF)).astype(np.int64)]
                     keep &= where + 1 < count
@@ -494,6 +500,12 @@ def extract(
         tokens = np.concatenate(hit_token)
         cues = np.concatenate(hit_cue)
         ends = np.concatenate(hit_end)
+        if len(tokens) and QUOTED_CUES:
+            cues = np.where(
+                _inside_quotes(codes, small, bmp, starts, token_a[tokens], token_post[tokens]),
+                _QUOTED_TO[cues],
+                cues,
+            )
         if len(tokens):
             _, first = np.unique(tokens * len(CUE_NAMES) + cues, return_index=True)
             tokens, cues, ends = tokens[first], cues[first], ends[first]
@@ -525,6 +537,29 @@ def extract(
         char_span=np.concatenate(kept["char"][2]) if spans and kept["char"][2] else None,
         cue_spans=cue_spans,
     )
+
+
+def _inside_quotes(
+    codes: np.ndarray,
+    small: np.ndarray,
+    bmp: np.ndarray,
+    starts: np.ndarray,
+    at: np.ndarray,
+    post: np.ndarray,
+) -> np.ndarray:
+    """Whether each position ``at`` of post ``post`` follows an odd number of quotation marks in its post.
+
+    A ``"`` (normalisation folds ״ “ ” into it) is a quotation mark unless it is gershayim: a
+    letter before it and exactly one letter after it, as in ש"ח, עו"ד or מנכ"ל; a quote after a
+    prefix letter (ו"שלנו") opens a quotation.
+    """
+    letter = LETTER[small] & bmp
+    after = np.concatenate((letter[1:], [False]))
+    after_two = np.concatenate((letter[2:], [False, False]))
+    before = np.concatenate(([False], letter[:-1]))
+    mark = (codes == 34) & ~(before & after & ~after_two)
+    seen = np.concatenate(([0], np.cumsum(mark)))
+    return ((seen[at] - seen[starts[post]]) % 2) == 1
 
 
 def cue_values(counts: np.ndarray) -> np.ndarray:

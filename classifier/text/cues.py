@@ -136,3 +136,7 @@ CUE_WORDINGS: dict[str, tuple[str, ...]] = {
     ),
     "service words": tuple("שירותי שירות פתרונות פתרון ליווי התמחות מומחיות מתמחה מתמחים מתמחות".split()),
 }
+
+#: Cues whose matches inside quotation marks count as a cue of their own. A business's "we"
+#: quoted by someone else (a journalist quoting a spokesperson) is not the business speaking.
+QUOTED_CUES: dict[str, tuple[str, ...]] = {"we, quoted": ("we, the business", "we offer", "we")}
