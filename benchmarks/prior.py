@@ -91,7 +91,7 @@ def main() -> None:
         flags = np.nan_to_num(scores, nan=0.0) >= threshold
         a = _macro_f1(labels[half], flags[half], weights[half])
         b = _macro_f1(labels[~half], flags[~half], weights[~half])
-        rates = {name: float(flags[rows].mean()) for name, rows in organic_a.items()}
+        rates = {name: float(flags[mask].mean()) for name, mask in organic_a.items()}
         results.append((prior, a, rates))
         m = measure(real, scores, threshold)
         name = f"training share ({trained:.2f})" if prior is None else f"{prior}"

@@ -502,7 +502,7 @@ def extract(
         ends = np.concatenate(hit_end)
         if len(tokens) and QUOTED_CUES:
             cues = np.where(
-                _inside_quotes(codes, small, bmp, starts, token_a[tokens], token_post[tokens]),
+                _inside_quotes(codes, starts, token_a[tokens], token_post[tokens]),
                 _QUOTED_TO[cues],
                 cues,
             )
@@ -539,27 +539,25 @@ def extract(
     )
 
 
-def _inside_quotes(
-    codes: np.ndarray,
-    small: np.ndarray,
-    bmp: np.ndarray,
-    starts: np.ndarray,
-    at: np.ndarray,
-    post: np.ndarray,
-) -> np.ndarray:
+def _inside_quotes(codes: np.ndarray, starts: np.ndarray, at: np.ndarray, post: np.ndarray) -> np.ndarray:
     """Whether each position ``at`` of post ``post`` follows an odd number of quotation marks in its post.
 
     A ``"`` (normalisation folds ״ “ ” into it) is a quotation mark unless it is gershayim: a
     letter before it and exactly one letter after it, as in ש"ח, עו"ד or מנכ"ל; a quote after a
-    prefix letter (ו"שלנו") opens a quotation.
+    prefix letter (ו"שלנו") opens a quotation. Only the quote characters are looked at, so
+    posts without any cost one comparison per character.
     """
-    letter = LETTER[small] & bmp
-    after = np.concatenate((letter[1:], [False]))
-    after_two = np.concatenate((letter[2:], [False, False]))
-    before = np.concatenate(([False], letter[:-1]))
-    mark = (codes == 34) & ~(before & after & ~after_two)
-    seen = np.concatenate(([0], np.cumsum(mark)))
-    return ((seen[at] - seen[starts[post]]) % 2) == 1
+    quotes = np.flatnonzero(codes == 34)
+
+    def is_letter(positions: np.ndarray) -> np.ndarray:
+        valid = (positions >= 0) & (positions < len(codes))
+        code = codes[np.clip(positions, 0, len(codes) - 1)]
+        return valid & (code < 0x10000) & LETTER[np.where(code < 0x10000, code, 0)]
+
+    gershayim = is_letter(quotes - 1) & is_letter(quotes + 1) & ~is_letter(quotes + 2)
+    marks = quotes[~gershayim]
+    seen = np.searchsorted(marks, at) - np.searchsorted(marks, starts[post])
+    return (seen % 2) == 1
 
 
 def cue_values(counts: np.ndarray) -> np.ndarray:
