@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import os
 import subprocess
 import sys
@@ -34,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -88,10 +90,62 @@ def _roc_auc(labels: np.ndarray, scores: np.ndarray) -> float | None:
     return float(roc_auc_score(labels, scores))
 
 
-def measure(sets: RealSets, scores: np.ndarray, threshold: float) -> dict[str, Any]:
+#: Resamples of the bootstrap intervals, and their coverage.
+BOOTSTRAP_RESAMPLES = 2000
+COVERAGE = 0.95
+
+
+def wilson(flagged: int, n: int, coverage: float = COVERAGE) -> tuple[float, float]:
+    """The Wilson score interval of a rate of ``flagged`` out of ``n`` (Wilson, JASA 1927).
+
+    Unlike the normal approximation it stays inside [0, 1] and is not empty at 0 flagged.
+
+    Examples
+    --------
+    >>> low, high = wilson(0, 100)
+    >>> low, round(high, 3)
+    (0.0, 0.037)
+    """
+    if n == 0:
+        return (0.0, 1.0)
+    z = float(NormalDist().inv_cdf(0.5 + coverage / 2))
+    rate = flagged / n
+    centre = (rate + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(rate * (1 - rate) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    # the rate lies inside in exact arithmetic; min/max keep it so when rounding says otherwise
+    return (max(0.0, min(rate, centre - half)), min(1.0, max(rate, centre + half)))
+
+
+def bootstrap(
+    labels: np.ndarray, scores: np.ndarray, threshold: float, seed: int = 0
+) -> dict[str, tuple[float, float]]:
+    """Percentile bootstrap intervals of macro-F1 and ROC-AUC on a labelled set.
+
+    Each resample draws, with replacement, as many pages of each label as the set has
+    (a stratified bootstrap, so every resample has both labels). Seeded: the same scores
+    give the same intervals.
+    """
+    rng = np.random.default_rng(seed)
+    groups = [np.flatnonzero(labels == label) for label in (0, 1)]
+    f1s, aucs = [], []
+    for _ in range(BOOTSTRAP_RESAMPLES):
+        pick = np.concatenate([rng.choice(group, size=len(group)) for group in groups])
+        f1s.append(_macro_f1(labels[pick], (scores[pick] >= threshold).astype(int)))
+        aucs.append(_roc_auc(labels[pick], scores[pick]))
+    tail = 100 * (1 - COVERAGE) / 2
+    return {
+        name: (float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail)))
+        for name, values in (("macro_f1", f1s), ("roc_auc", aucs))
+    }
+
+
+def measure(sets: RealSets, scores: np.ndarray, threshold: float, intervals: bool = False) -> dict[str, Any]:
     """Figures of scores given to ``sets.texts()``, in that order, at ``threshold``.
 
     A NaN score (a text the model would not judge) counts as not flagged and ranks lowest.
+    With ``intervals``, each figure also gets a 95% interval under ``<name>_ci``: a
+    stratified bootstrap for the web figures (:func:`bootstrap`), Wilson's interval for
+    the rates of organic text flagged (:func:`wilson`).
     """
     scores = np.nan_to_num(np.asarray(scores, dtype=float), nan=-1.0)
     out: dict[str, Any] = {"threshold": threshold}
@@ -114,6 +168,13 @@ def measure(sets: RealSets, scores: np.ndarray, threshold: float) -> dict[str, A
             "macro_f1": _macro_f1(labels[text], flags[text]),
             "roc_auc": _roc_auc(labels[text], part[text]),
         }
+        if intervals:
+            for key, rows in (("web", np.ones(n, dtype=bool)), ("web_text_evidence", text)):
+                for name, interval in bootstrap(labels[rows], part[rows], threshold).items():
+                    out[key][f"{name}_ci"] = interval
+            flagged_organic = int(flags[labels == 0].sum())
+            out["web"]["false_positive_rate_ci"] = wilson(flagged_organic, int((labels == 0).sum()))
+            out["web"]["recall_ci"] = wilson(int(flags[labels == 1].sum()), int((labels == 1).sum()))
         genres: dict[str, list[int]] = defaultdict(list)
         for i, row in enumerate(sets.web):
             genres[row["genre"]].append(i)
@@ -132,39 +193,57 @@ def measure(sets: RealSets, scores: np.ndarray, threshold: float) -> dict[str, A
             if organic[i]:
                 per[row["genre"]].append(i)
         out["social_genres"] = {g: float(flags[rows].mean()) for g, rows in sorted(per.items())}
+        if intervals:
+            out["social"]["false_positive_rate_ci"] = wilson(int(flags[organic].sum()), int(organic.sum()))
+            out["social_genres_ci"] = {
+                g: wilson(int(flags[rows].sum()), len(rows)) for g, rows in sorted(per.items())
+            }
     if sets.fb:
         n = len(sets.fb)
         part = scores[at : at + n]
         out["fb"] = {"n": n, "false_positive_rate": float((part >= threshold).mean())}
+        if intervals:
+            out["fb"]["false_positive_rate_ci"] = wilson(int((part >= threshold).sum()), n)
     return out
 
 
 def markdown(named: list[tuple[str, dict[str, Any]]]) -> str:
-    """Tables of several models' real-text figures, side by side."""
+    """Tables of several models' real-text figures, side by side, with 95% intervals where measured."""
 
-    def f(value: Any, percent: bool = False) -> str:
+    def f(value: Any, percent: bool = False, interval: Any = None) -> str:
         if value is None:
             return "n/a"
-        return f"{100 * value:.1f}%" if percent else f"{value:.3f}"
+
+        def one(x: float) -> str:
+            return f"{100 * x:.1f}%" if percent else f"{x:.3f}"
+
+        return one(value) + (f" ({one(interval[0])}–{one(interval[1])})" if interval else "")
+
+    def cell(part: str, key: str, percent: bool = False) -> Callable[[dict[str, Any]], str]:
+        return lambda m: f(m.get(part, {}).get(key), percent, m.get(part, {}).get(f"{key}_ci"))
 
     names = [name for name, _ in named]
     lines = ["| measure | " + " | ".join(names) + " |", "|---" + "|---:" * len(names) + "|"]
     rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
-        ("web, text shows purpose: macro-F1", lambda m: f(m.get("web_text_evidence", {}).get("macro_f1"))),
-        ("web, text shows purpose: ROC-AUC", lambda m: f(m.get("web_text_evidence", {}).get("roc_auc"))),
-        ("web, all pages: macro-F1", lambda m: f(m.get("web", {}).get("macro_f1"))),
-        ("web, all pages: ROC-AUC", lambda m: f(m.get("web", {}).get("roc_auc"))),
-        ("web: recall of promotional pages", lambda m: f(m.get("web", {}).get("recall"), True)),
-        ("web: organic pages flagged", lambda m: f(m.get("web", {}).get("false_positive_rate"), True)),
-        (
-            "real organic social text flagged (all genres)",
-            lambda m: f(m.get("social", {}).get("false_positive_rate"), True),
-        ),
+        ("web, text shows purpose: macro-F1", cell("web_text_evidence", "macro_f1")),
+        ("web, text shows purpose: ROC-AUC", cell("web_text_evidence", "roc_auc")),
+        ("web, all pages: macro-F1", cell("web", "macro_f1")),
+        ("web, all pages: ROC-AUC", cell("web", "roc_auc")),
+        ("web: recall of promotional pages", cell("web", "recall", True)),
+        ("web: organic pages flagged", cell("web", "false_positive_rate", True)),
+        ("real organic social text flagged (all genres)", cell("social", "false_positive_rate", True)),
     ]
     genres = sorted({g for _, m in named for g in m.get("social_genres", {})})
     for genre in genres:
-        rows.append((f"  {genre} flagged", lambda m, g=genre: f(m.get("social_genres", {}).get(g), True)))
-    rows.append(("Facebook comments flagged", lambda m: f(m.get("fb", {}).get("false_positive_rate"), True)))
+        rows.append(
+            (
+                f"  {genre} flagged",
+                lambda m, g=genre: f(
+                    m.get("social_genres", {}).get(g), True, m.get("social_genres_ci", {}).get(g)
+                ),
+            )
+        )
+    rows.append(("Facebook comments flagged", cell("fb", "false_positive_rate", True)))
     for label, get in rows:
         lines.append(f"| {label} | " + " | ".join(get(m) for _, m in named) + " |")
     web_genres = sorted({g for _, m in named for g in m.get("web_genres", {})})
@@ -184,7 +263,7 @@ def measure_model(path: Path | None, prior: float | None, sets: RealSets) -> dic
     from classifier import Predictor
 
     predictor = Predictor.load(path, prior=prior)
-    return measure(sets, predictor.score_many(sets.texts()), predictor.threshold)
+    return measure(sets, predictor.score_many(sets.texts()), predictor.threshold, intervals=True)
 
 
 _PREVIOUS = """
@@ -220,7 +299,7 @@ def measure_previous(revision: str, sets: RealSets) -> dict[str, Any]:
             result = json.loads(done.stdout)
         finally:
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=True)
-    return measure(sets, np.array(result["scores"]), result["threshold"])
+    return measure(sets, np.array(result["scores"]), result["threshold"], intervals=True)
 
 
 def main(argv: list[str] | None = None) -> int:
