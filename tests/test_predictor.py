@@ -54,6 +54,27 @@ def test_predictor_scores_any_strings_in_unit_interval_whatever_the_order(
     assert np.allclose(scores, reversed_scores[::-1], rtol=0, atol=1e-12, equal_nan=True)
 
 
+@settings(max_examples=40, derandomize=True, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet='אבגדה וזחט\x00\x01\x07\x0b\x1b\x7f\x85\x9f\n"', min_size=1, max_size=40),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_control_characters_score_like_spaces_and_leave_the_rest_of_the_batch_alone(
+    predictor: Predictor, texts: list[str]
+) -> None:
+    """A NUL or another control byte in a post (a binary file, a JSON "\\u0000") is a space to the
+    model; it neither fails the batch nor moves its neighbours' scores."""
+    controls = "\x00\x01\x07\x0b\x1b\x7f\x85\x9f"
+    spaced = ["".join(" " if c in controls else c for c in text) for text in texts]
+    neighbour = "מבצע השבוע באתר שלנו"
+    scores = predictor.score_many([neighbour, *texts, neighbour])
+    assert np.allclose(scores[1:-1], predictor.score_many(spaced), rtol=0, atol=1e-12, equal_nan=True)
+    assert scores[0] == scores[-1] == predictor.score(neighbour)
+
+
 def test_predictor_scores_in_parallel_in_input_order(predictor: Predictor) -> None:
     texts = [f"מבצע {i} הנחה באתר" if i % 3 else f"שבת שלום לכולם {i}" for i in range(12_000)]
     single = predictor.score_many(texts)

@@ -52,6 +52,11 @@ _CHAR_MAP = str.maketrans(
         "\u201f": '"',
         "\u2033": '"',
         "\r": "\n",
+        # other control characters (NUL, the C0 and C1 ranges, DEL) to a space: a binary byte in a
+        # post must not join two words, and NUL separates the posts of a batch in the engine
+        **dict.fromkeys(
+            map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]), " "
+        ),
     }
 )
 
