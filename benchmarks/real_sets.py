@@ -122,11 +122,13 @@ def bootstrap(
     """Percentile bootstrap intervals of macro-F1 and ROC-AUC on a labelled set.
 
     Each resample draws, with replacement, as many pages of each label as the set has
-    (a stratified bootstrap, so every resample has both labels). Seeded: the same scores
-    give the same intervals.
+    (a stratified bootstrap, so every resample of a set with both labels has both). Seeded:
+    the same scores give the same intervals. A set with one label only gets no intervals.
     """
     rng = np.random.default_rng(seed)
     groups = [np.flatnonzero(labels == label) for label in (0, 1)]
+    if not all(len(group) for group in groups):
+        return {}
     f1s, aucs = [], []
     for _ in range(BOOTSTRAP_RESAMPLES):
         pick = np.concatenate([rng.choice(group, size=len(group)) for group in groups])

@@ -41,6 +41,7 @@ def test_bootstrap_intervals_hold_the_figures_and_are_seeded() -> None:
     assert 0.0 < high - low < 0.2
     perfect = bootstrap(labels, labels.astype(float), 0.5)
     assert perfect == {"macro_f1": (1.0, 1.0), "roc_auc": (1.0, 1.0)}
+    assert bootstrap(np.zeros(10, dtype=int), np.linspace(0, 1, 10), 0.5) == {}  # one label: none
 
 
 def test_measure_with_intervals_reports_them_beside_each_figure() -> None:

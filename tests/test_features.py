@@ -145,3 +145,26 @@ def test_a_batch_keeps_its_posts_starts_whatever_the_cues_match() -> None:
     assert len(batch.starts) == len(texts)
     for start, text in zip(batch.starts.tolist(), texts, strict=True):
         assert batch.joined[start : start + len(normalize(text))] == normalize(text)
+
+
+@pytest.mark.parametrize(
+    ("cue", "cues", "not_cues"),
+    [
+        (
+            "invitation to contact",
+            ["פנו אלינו היום", "לתיאום פגישה"],
+            ["לפני שבוע", "בפני הוועדה", "מפני הגשם"],
+        ),
+        ("offer", ["קיבלנו מתנה", "וקיבלנו במתנה", "קבלו את המתנה"], []),  # המתנה is also "the gift"
+        ("stock praise", ["טכנאים זמינים ואמינים"], ["אנחנו מזמינים אתכם", "שמאמינים בשינוי", "מאמינה"]),
+        ("call to act", ["קנו עכשיו"], ["השקנו השבוע"]),
+    ],
+)
+def test_a_cue_is_not_found_in_a_word_whose_first_letters_are_not_a_prefix(
+    cue: str, cues: list[str], not_cues: list[str]
+) -> None:
+    """Prefix stripping finds ב+מתנה, but not זמינים inside מזמינים ("inviting") or פני inside לפני."""
+    column = CUE_NAMES.index(cue)
+    counts = extract([*cues, *not_cues], FeatureSettings(char_ngrams=(0, 0))).cue_counts[:, column]
+    assert (counts[: len(cues)] >= 1).all()
+    assert (counts[len(cues) :] == 0).all()

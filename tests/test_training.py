@@ -12,11 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.isotonic import IsotonicRegression
 
+import classifier.featurize.engine as engine_module
 from classifier import ClassifierError, Predictor, TrainConfig, train
-from classifier.featurize.engine import CUE_LIST
+from classifier.featurize.engine import CUE_LIST, engine_fingerprint
 from classifier.modeling import training
 from classifier.modeling.dataset import LabelledPosts
-from classifier.modeling.storage import card_path, load_model, markdown_card_path
+from classifier.modeling.storage import card_path, load_model, markdown_card_path, save_model
 from classifier.modeling.training import TrainedModel
 
 #: The card fields that saving adds (what rebuilds the model from its arrays).
@@ -27,6 +28,7 @@ STORED_FIELDS = (
     "aggregation",
     "trained_share",
     "cue_list",
+    "engine",
     "arrays_sha256",
 )
 
@@ -192,18 +194,32 @@ def test_load_model_refuses_damaged_edited_and_future_files(tiny_model: TrainedM
     np.savez_compressed(tmp_path / "future.npz", **future)
     with pytest.raises(ClassifierError, match="model format 99, newer than this package reads"):
         load_model(tmp_path / "future.npz")
-    for cue_list in ("0123456789abcdef", None):  # another cue list, and a card from before the fingerprint
+    fingerprints = {
+        "cue_list": (CUE_LIST, "another list of guideline cues"),
+        "engine": (
+            engine_fingerprint(tiny_model.model.linear.settings),
+            "engine no longer extracts the same way",
+        ),
+    }
+    for key, (current, reason) in fingerprints.items():
+        for value in ("0123456789abcdef", None):  # another fingerprint, and a card from before it
+            card = json.loads(bytes(arrays["card"]).decode("utf-8"))
+            assert card[key] == current
+            if value is None:
+                del card[key]
+            else:
+                card[key] = value
+            other = dict(arrays, card=np.frombuffer(json.dumps(card).encode("utf-8"), dtype=np.uint8))
+            np.savez_compressed(tmp_path / "other.npz", **other)
+            with pytest.raises(ClassifierError, match=rf"other\.npz: .*{reason}.*promo train"):
+                load_model(tmp_path / "other.npz")
+    for key, value in (("bits", "20"), ("bits", 70), ("char_ngrams", [[0], 0])):  # hand-edited settings
         card = json.loads(bytes(arrays["card"]).decode("utf-8"))
-        assert card["cue_list"] == CUE_LIST
-        if cue_list is None:
-            del card["cue_list"]
-        else:
-            card["cue_list"] = cue_list
+        card["features"][key] = value
         other = dict(arrays, card=np.frombuffer(json.dumps(card).encode("utf-8"), dtype=np.uint8))
-        np.savez_compressed(tmp_path / "other_cues.npz", **other)
-        refused = r"other_cues\.npz: .*another list of guideline cues.*promo train"
-        with pytest.raises(ClassifierError, match=refused):
-            load_model(tmp_path / "other_cues.npz")
+        np.savez_compressed(tmp_path / "edited_card.npz", **other)
+        with pytest.raises(ClassifierError, match=r"edited_card\.npz: .*retrain it"):
+            load_model(tmp_path / "edited_card.npz")
     junk = tmp_path / "junk.npz"
     junk.write_bytes(b"not a model at all")
     with pytest.raises(ClassifierError, match=r"junk\.npz: not a model file of this package"):
@@ -231,7 +247,15 @@ def test_engine_scores_equal_the_trained_pipeline(tiny_model: TrainedModel, text
 
 
 @settings(max_examples=60, derandomize=True, deadline=None)
-@given(st.lists(st.tuples(st.floats(-8, 8, allow_nan=False), st.integers(0, 1)), min_size=2, max_size=60))
+# decisions on a grid of 1e-6 (ties included): on 0 and 1e-140 side by side, scikit-learn's
+# IsotonicRegression, the reference here, predicts NaN
+@given(
+    st.lists(
+        st.tuples(st.floats(-8, 8, allow_nan=False).map(lambda v: round(v, 6)), st.integers(0, 1)),
+        min_size=2,
+        max_size=60,
+    )
+)
 def test_centered_isotonic_calibration_keeps_each_steps_probability_and_the_ranking(
     rows: list[tuple[float, int]],
 ) -> None:
@@ -247,3 +271,22 @@ def test_centered_isotonic_calibration_keeps_each_steps_probability_and_the_rank
     for x, y in zip(xs, ys, strict=True):  # each step's probability sits at the mean score of its posts
         members = np.isclose(steps, y)
         assert np.isclose(decision[members].mean(), x)
+
+
+def test_a_model_is_refused_once_the_engine_extracts_otherwise(
+    tiny_model: TrainedModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine fingerprint follows what the engine does, not a version number kept by hand."""
+    path = tmp_path / "model.npz"
+    save_model(tiny_model.model, tiny_model.card, path)
+    assert load_model(path)[1].engine == engine_fingerprint(tiny_model.model.linear.settings)
+    # as if a release hashed words otherwise: the same settings now give other columns
+    monkeypatch.setitem(engine_module._SALTS, "word", engine_module._SALTS["word"] + 1)
+    engine_fingerprint.cache_clear()
+    try:
+        with pytest.raises(ClassifierError, match=r"model\.npz: .*engine no longer extracts"):
+            load_model(path)
+    finally:
+        monkeypatch.undo()
+        engine_fingerprint.cache_clear()
+    assert load_model(path)[1].engine == engine_fingerprint(tiny_model.model.linear.settings)

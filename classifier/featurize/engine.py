@@ -28,13 +28,14 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from classifier.core.config import Record, known_fields
 from classifier.text.chars import LETTER, PREFIX_LETTER, SPACE, WORD
-from classifier.text.cues import CUE_WORDINGS, QUOTED_CUES
+from classifier.text.cues import CUE_WORDINGS, NOT_CUES, QUOTED_CUES
 from classifier.text.normalize import normalize
 from classifier.text.passages import judged_passages
 
@@ -170,13 +171,15 @@ CUE_NAMES: tuple[str, ...] = (*CUE_WORDINGS, *QUOTED_CUES)
 #: A fingerprint of every cue's wordings (16 hex digits of a SHA-256). A model's card
 #: records it, and a model whose cue columns were learnt from other wordings is refused.
 CUE_LIST: str = hashlib.sha256(
-    json.dumps([CUE_WORDINGS, QUOTED_CUES], ensure_ascii=False).encode("utf-8")
+    json.dumps([CUE_WORDINGS, QUOTED_CUES, NOT_CUES], ensure_ascii=False).encode("utf-8")
 ).hexdigest()[:16]
 #: For each cue column, the column its matches inside quotation marks go to (itself for most).
 _QUOTED_TO = np.arange(len(CUE_NAMES))
 for _name, _sources in QUOTED_CUES.items():
     _QUOTED_TO[[CUE_NAMES.index(source) for source in _sources]] = CUE_NAMES.index(_name)
 _CUES = _cue_table()
+#: The hashes of :data:`classifier.text.cues.NOT_CUES`, sorted.
+_NOT_KEYS = np.sort(np.asarray([_poly(word) for word in NOT_CUES], dtype=np.uint64))
 
 
 def _lookup(kind: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -466,7 +469,16 @@ def extract(
             ok = token_b[at] - begins >= size
             return hash_of(begins[ok], begins[ok] + size), at[ok]
 
-        for strip, at in [(0, np.arange(count)), *stripped]:
+        levels = [(0, np.arange(count)), *stripped]
+        # the fewest prefix letters after which a token is a word whose stripped forms are not cues
+        not_cue_from = np.full(count, len(levels), dtype=np.int64)
+        for strip, at in levels if len(_NOT_KEYS) else []:
+            form = hash_of(token_a[at] + strip, token_b[at])
+            place = np.minimum(np.searchsorted(_NOT_KEYS, form), len(_NOT_KEYS) - 1)
+            listed = at[_NOT_KEYS[place] == form]
+            not_cue_from[listed] = np.minimum(not_cue_from[listed], strip)
+        for strip, at in levels:
+            at = at[not_cue_from[at] >= strip]
             begins = token_a[at] + strip  # not `starts`: that is the posts' starts, returned below
             whole = hash_of(begins, token_b[at])
             hit(at, "word", whole)
@@ -705,3 +717,60 @@ class LinearModel:
         ):
             sums[block], norms[block] = self._sum_block(post, bucket, size)
         return self._combine(batch, sums, norms)
+
+
+#: Posts that touch every step of feature extraction: normalisation (niqqud, geresh and gershayim
+#: forms, bidi controls, Latin case, digits), tokens with and without prefix letters, emojis,
+#: phones, prices, addresses, hashtags, quotation marks against gershayim, a byline at the start of
+#: a line, several cues, and a text long enough to be split into passages. Written for this check.
+_PROBE: tuple[str, ...] = (
+    "\u200fמאת עו״ד נגה ברקאי, מומחית לדיני עבודה\n"
+    "במשרדנו אנו מלווים עובדים ומעסיקים. השאירו פרטים ונחזור אליכם: 052-7771234 או noga@example.test",
+    'לדברי מנכ"ל "קרני אור", "אנחנו מציעים ללקוחות שלנו 20% הנחה" - וכך ב־Glowly Pro ב-149 ₪ 🌟 #sale',
+    "שָׁלוֹם לכולם! ובבית של סבתא יש מַפָּה ירוקה, והילדים שיחקו בחצר עד הערב",
+    " ".join(
+        f"פסקה {i}: המדריך מסביר למשפחות איך להגיש בקשה ומה כדאי לבדוק לפני שחותמים על חוזה."
+        + ("\n\n" if i % 3 == 2 else " ")
+        for i in range(60)
+    ),
+)
+
+
+@lru_cache(maxsize=8)
+def engine_fingerprint(settings: FeatureSettings) -> str:
+    """A fingerprint of what the engine extracts, under ``settings``, from a fixed set of posts.
+
+    It changes when normalisation, tokenisation, prefix stripping, hashing, the passage split or
+    cue matching behaves otherwise on those posts. A model's card records it; a model whose
+    columns were learnt from features extracted otherwise is refused at load rather than
+    scored wrongly. (Cue *wordings* that the posts do not contain are covered by
+    :data:`CUE_LIST`.)
+
+    Returns
+    -------
+    str
+        16 hex digits of a SHA-256.
+
+    Examples
+    --------
+    >>> a = engine_fingerprint(FeatureSettings(bits=10))
+    >>> len(a), a == engine_fingerprint(FeatureSettings(bits=10))
+    (16, True)
+    >>> a == engine_fingerprint(FeatureSettings(bits=11))
+    False
+    """
+    batch = extract(list(_PROBE), settings)
+    digest = hashlib.sha256()
+    for part, kind in (
+        (batch.owner, "<i8"),
+        (batch.word_post, "<i8"),
+        (batch.word_bucket, "<i8"),
+        (batch.char_post, "<i8"),
+        (batch.char_bucket, "<i8"),
+        (batch.cue_counts, "<f8"),
+    ):
+        # fixed widths and byte order: the same extraction gives the same bytes on every platform
+        array = np.ascontiguousarray(part, dtype=kind)
+        digest.update(f"{kind}{array.shape}".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()[:16]

@@ -226,6 +226,9 @@ class ModelCard:
     cue_list : str or None
         The fingerprint of the cue wordings its cue columns learnt
         (:data:`classifier.featurize.engine.CUE_LIST`); None for a model without cues.
+    engine : str or None
+        The fingerprint of what the feature engine extracts under ``features`` from a fixed set
+        of posts (:func:`classifier.featurize.engine.engine_fingerprint`), checked at load.
     arrays_sha256 : str or None
         The checksum of the model's arrays, checked at load.
     extra : mapping of str to object
@@ -267,6 +270,7 @@ class ModelCard:
     aggregation: str | None = None
     trained_share: float | None = None
     cue_list: str | None = None
+    engine: str | None = None
     arrays_sha256: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -304,6 +308,7 @@ class ModelCard:
             "aggregation": self.aggregation,
             "trained_share": self.trained_share,
             "cue_list": self.cue_list,
+            "engine": self.engine,
             "arrays_sha256": self.arrays_sha256,
         }
         for key, value in optional.items():
@@ -355,6 +360,7 @@ class ModelCard:
                 aggregation=values.get("aggregation"),
                 trained_share=values.get("trained_share"),
                 cue_list=values.get("cue_list"),
+                engine=values.get("engine"),
                 arrays_sha256=values.get("arrays_sha256"),
                 extra=extra,
             )

@@ -29,7 +29,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from classifier.core.errors import ClassifierError
-from classifier.featurize.engine import CUE_LIST, LinearModel
+from classifier.featurize.engine import CUE_LIST, LinearModel, engine_fingerprint
 from classifier.modeling.card import ModelCard, render_markdown
 from classifier.modeling.model import Calibration, Model
 
@@ -152,6 +152,7 @@ def model_card_fields(model: Model) -> dict[str, Any]:
         "aggregation": model.aggregation,
         "trained_share": model.trained_share,
         "cue_list": CUE_LIST if model.linear.settings.cues else None,
+        "engine": engine_fingerprint(model.linear.settings),
     }
 
 
@@ -267,6 +268,17 @@ def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, ModelCard]:
             path,
             f"its cue columns were learnt from another list of guideline cues than this package's "
             f"(cue list {card.cue_list or 'not recorded'}, this package's {CUE_LIST}); "
+            "retrain it with `promo train`",
+        )
+    try:
+        engine = None if card.features is None else engine_fingerprint(card.features)
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError) as error:
+        raise _refuse(path, f"its feature settings cannot be used ({error}); retrain it") from None
+    if engine is not None and card.engine != engine:
+        raise _refuse(
+            path,
+            "its columns were learnt from features that this package's engine no longer extracts "
+            f"the same way (engine {card.engine or 'not recorded'}, this package's {engine}); "
             "retrain it with `promo train`",
         )
     try:

@@ -62,7 +62,7 @@ CUE_WORDINGS: dict[str, tuple[str, ...]] = {
         "שיחת ייעוץ",
         "ייעוץ ראשוני",
         "ייעוץ חינם",
-        *"התקשרו חייגו התקשר חייג פנו פנה פני תתקשרו התקשרי".split(),
+        *"התקשרו חייגו התקשר חייג פנו תתקשרו התקשרי".split(),
         *"תיאום תאום קביעת להזמנות להרשמה לייעוץ לפרטים".split(),
     ),
     "call to act": tuple(
@@ -136,6 +136,13 @@ CUE_WORDINGS: dict[str, tuple[str, ...]] = {
     ),
     "service words": tuple("שירותי שירות פתרונות פתרון ליווי התמחות מומחיות מתמחה מתמחים מתמחות".split()),
 }
+
+#: Words whose prefix-stripped forms are not cues: their first letters are part of the word, not a
+#: prefix (מזמינים "inviting" is not מ + זמינים "available"; מאמינים "believing" is not מ + אמינים
+#: "reliable"; השקנו "we launched" is not הש + קנו "buy"). A token that is one of them after
+#: stripping none, one or two prefix letters matches no cue by stripping any more. Words with
+#: both readings stay out: המתנה is "waiting" and also ה + מתנה, "the gift".
+NOT_CUES: tuple[str, ...] = tuple("מזמינים מזמינות מאמין מאמינה מאמינים מאמינות השקנו".split())
 
 #: Cues whose matches inside quotation marks count as a cue of their own. A business's "we"
 #: quoted by someone else (a journalist quoting a spokesperson) is not the business speaking.
