@@ -4,8 +4,8 @@
 
 Trains our model on the corpus's training split with the default settings, then once
 more with each family taken away (the guideline cues, the prefix-stripped words, the
-word block, the log-ratio scaling), with the character block added (off by default) and with long texts judged
-otherwise; measures each on the
+word block, the log-ratio scaling), with the character block added (off by default), with long texts judged
+otherwise and with their sentences judged one by one; measures each on the
 held-out split and on the real sets of ../shared/corpora (read when present, measurement
 only). Results go to stdout and between the ablation markers of benchmarks/README.md.
 """
@@ -25,6 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from classifier import Predictor, TrainConfig, train  # noqa: E402
 from classifier.modeling.metrics import summarize  # noqa: E402
+from classifier.text import passages  # noqa: E402
 from classifier.workflows.corpus import load_corpus  # noqa: E402
 
 VARIANTS: dict[str, TrainConfig] = {
@@ -37,6 +38,8 @@ VARIANTS: dict[str, TrainConfig] = {
     "long texts judged whole": TrainConfig(aggregation="whole"),
     "long texts judged by the best passage": TrainConfig(aggregation="max"),
 }
+#: Variants of the passages of long texts (``classifier.text.passages.MIN_PASSAGE_WORDS``).
+PASSAGE_VARIANTS: dict[str, int] = {"sentences and lines not gathered into passages": 0}
 
 
 def main() -> None:
@@ -54,8 +57,12 @@ def main() -> None:
         "| real web ROC-AUC (all) | real social flagged | FB flagged |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, config in VARIANTS.items():
+    runs = [(name, config, None) for name, config in VARIANTS.items()]
+    runs += [(name, TrainConfig(), size) for name, size in PASSAGE_VARIANTS.items()]
+    shipped = passages.MIN_PASSAGE_WORDS
+    for name, config, size in runs:
         print(f"training: {name}", file=sys.stderr, flush=True)
+        passages.MIN_PASSAGE_WORDS = shipped if size is None else size  # read at each split
         model = train(train_posts, config)
         predictor = Predictor(model.model, model.card)
         held = predictor.score_many(heldout.texts)
@@ -74,6 +81,7 @@ def main() -> None:
             f"| {cell(m.get('social', {}).get('false_positive_rate'), '.1%')} "
             f"| {cell(m.get('fb', {}).get('false_positive_rate'), '.1%')} |"
         )
+    passages.MIN_PASSAGE_WORDS = shipped
     text = "\n".join(lines)
     print(text)
     write_section("ablation", text)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from classifier.modeling.model import aggregate
 from classifier.text.passages import (
     MARK_CLOSE,
     MARK_OPEN,
+    gather,
     highlight,
     judged_passages,
     most_promotional,
@@ -82,15 +84,42 @@ def test_split_passages_paragraphs_lines_sentences() -> None:
         "שלישית.",
     ]
     lines = "שורה אחת.\nשורה שתיים.\nשורה שלוש!"
-    assert len(split_passages(lines)) == 3
+    assert len(split_passages(lines, min_words=0)) == 3
+    assert split_passages(lines) == [(0, len(lines))]  # three short lines make one passage
     sentences = "משפט אחד. משפט שני! משפט שלישי? ועוד אחד"
-    assert [sentences[a:b] for a, b in split_passages(sentences)] == [
+    assert [sentences[a:b] for a, b in split_passages(sentences, min_words=0)] == [
         "משפט אחד.",
         "משפט שני!",
         "משפט שלישי?",
         "ועוד אחד",
     ]
+    assert [sentences[a:b] for a, b in split_passages(sentences, min_words=4)] == [
+        "משפט אחד. משפט שני!",
+        "משפט שלישי? ועוד אחד",
+    ]
     assert split_passages("   \n ") == []
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(st.lists(st.integers(1, 30), min_size=1, max_size=25), st.integers(0, 80))
+def test_gathered_passages_cover_the_sentences_in_order_and_hold_enough_words(
+    lengths: list[int], min_words: int
+) -> None:
+    sentences = [" ".join(["מילה"] * (n - 1) + ["סוף."]) for n in lengths]
+    text = " ".join(sentences)
+    spans, at = [], 0
+    for sentence in sentences:
+        spans.append((at, at + len(sentence)))
+        at += len(sentence) + 1
+    gathered = gather(text, spans, min_words)
+    assert gathered[0][0] == 0 and gathered[-1][1] == len(text)
+    assert all(b <= c for (_, b), (c, _) in itertools.pairwise(gathered))  # in order, no overlap
+    assert " ".join(text[a:b] for a, b in gathered) == text  # nothing lost
+    sizes = [len(text[a:b].split()) for a, b in gathered]
+    if len(gathered) > 1:
+        assert all(size >= min_words for size in sizes)
+    if min_words <= 1:
+        assert gathered == spans  # every sentence has a word: nothing to gather
 
 
 def test_passages_scores_match_scoring_each_passage(predictor: Predictor) -> None:

@@ -722,7 +722,8 @@ class LinearModel:
 #: Posts that touch every step of feature extraction: normalisation (niqqud, geresh and gershayim
 #: forms, bidi controls, Latin case, digits), tokens with and without prefix letters, emojis,
 #: phones, prices, addresses, hashtags, quotation marks against gershayim, a byline at the start of
-#: a line, several cues, and a text long enough to be split into passages. Written for this check.
+#: a line, several cues, and long texts split into paragraphs and into gathered sentences.
+#: Written for this check.
 _PROBE: tuple[str, ...] = (
     "\u200fמאת עו״ד נגה ברקאי, מומחית לדיני עבודה\n"
     "במשרדנו אנו מלווים עובדים ומעסיקים. השאירו פרטים ונחזור אליכם: 052-7771234 או noga@example.test",
@@ -733,6 +734,7 @@ _PROBE: tuple[str, ...] = (
         + ("\n\n" if i % 3 == 2 else " ")
         for i in range(60)
     ),
+    " ".join(f"משפט {i} בטקסט בלי פסקאות, שהמנוע אוסף לקטעים." for i in range(40)),
 )
 
 

@@ -22,7 +22,7 @@ from classifier.core.config import Record, TrainConfig, checked_fields, json_obj
 from classifier.core.errors import ClassifierError
 from classifier.featurize.engine import FeatureSettings
 from classifier.modeling.metrics import DataSetMetrics, Metrics
-from classifier.text.passages import LONG_TEXT_WORDS
+from classifier.text.passages import LONG_TEXT_WORDS, MIN_PASSAGE_WORDS
 
 LABEL_DEFINITION = (
     "**Promotional (1)**: the post's purpose is to get readers to act for the commercial benefit of the "
@@ -459,7 +459,8 @@ def render_markdown(card: ModelCard) -> str:
         "## Long texts, base rate and file format",
         "",
         f"- Long texts: a text of {LONG_TEXT_WORDS} words or more with several passages (paragraphs, else "
-        f"lines, else sentences) is judged by the rule `{card.aggregation or 'n/a'}` "
+        f"lines, else sentences, lines and sentences gathered into passages of at least "
+        f"{MIN_PASSAGE_WORDS} words) is judged by the rule `{card.aggregation or 'n/a'}` "
         "(chosen by cross-validated ROC-AUC on such texts: "
         + ", ".join(f"{rule} {_fmt(auc)}" for rule, auc in by_rule.items())
         + "); `whole_capped` takes the whole text's log-odds but never more than its most promotional "

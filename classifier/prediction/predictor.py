@@ -254,9 +254,11 @@ class Predictor:
         return explain(self.model, text, prior=self.prior)
 
     def passages(self, text: str) -> list[Passage]:
-        """Split a long post into passages (paragraphs, lines or sentences) and score each.
+        """Split a long post into passages and score each.
 
-        A post of fewer than three sentences is one passage. See :mod:`classifier.text.passages`.
+        Passages are paragraphs, else lines, else sentences, lines and sentences gathered into
+        passages of at least :data:`classifier.text.passages.MIN_PASSAGE_WORDS` words. A post of
+        fewer than three sentences is one passage. See :mod:`classifier.text.passages`.
         """
         from classifier.text.passages import split_passages
 
