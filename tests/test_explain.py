@@ -4,7 +4,6 @@ import itertools
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
@@ -122,13 +121,27 @@ def test_gathered_passages_cover_the_sentences_in_order_and_hold_enough_words(
         assert gathered == spans  # every sentence has a word: nothing to gather
 
 
-def test_passages_scores_match_scoring_each_passage(predictor: Predictor) -> None:
-    post = "היה יום ארוך בעבודה. ממש ארוך. אני גמורה.\n\nמבצע! קוד הנחה 20% לכל האתר, הלינק בביו"
+def test_passages_are_the_pieces_the_score_is_built_from(predictor: Predictor) -> None:
+    """`passages` (behind --passages, --highlight, the service and Spark) shows the passages that
+    scoring judges, scored as scoring scores them: a short post is one passage, and a long post's
+    most promotional passage carries the log-odds that caps its score."""
+    short = "היה יום ארוך בעבודה. ממש ארוך. אני גמורה.\n\nמבצע! קוד הנחה 20% לכל האתר, הלינק בביו"
+    [whole] = predictor.passages(short)  # under 50 words: judged whole, so one passage
+    assert whole.text == short and whole.score == pytest.approx(predictor.score(short))
+    post = (
+        "היה יום ארוך בעבודה והגעתי הביתה מאוחר מהרגיל. הילדים כבר ישנו והבית היה שקט לגמרי. "
+        "הכנתי לעצמי כוס תה וישבתי קצת במרפסת להסתכל על הרחוב, והשכנים מלמטה שוב עשו מסיבה.\n"
+        "מחר יום חדש ואני מקווה שיהיה רגוע יותר, כי השבוע הזה היה עמוס במיוחד.\n\n"
+        "מבצע! קוד הנחה 20% לכל האתר, הלינק בביו. משלוח חינם עד הבית לכל הזמנה השבוע בלבד"
+    )
     passages = predictor.passages(post)
-    assert [p.text for p in passages] == [post[p.start : p.end] for p in passages]
+    assert len(passages) == 2 and [p.text for p in passages] == [post[p.start : p.end] for p in passages]
+    whole_log_odds, best_log_odds = predictor.model.linear.decisions([post])
     model = predictor.model
-    each = model.probability(model.linear.decision([p.text for p in passages]))
-    assert np.allclose([p.score for p in passages], each)
+    assert max(p.score for p in passages) == pytest.approx(float(model.probability(best_log_odds)[0]))
+    assert predictor.score(post) == pytest.approx(
+        float(model.probability(aggregate(whole_log_odds, best_log_odds, model.aggregation))[0])
+    )
     top = most_promotional(passages)
     assert top is not None and top.text.startswith("מבצע")
 

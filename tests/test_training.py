@@ -282,11 +282,11 @@ def test_a_model_is_refused_once_the_engine_extracts_otherwise(
     assert load_model(path)[1].engine == engine_fingerprint(tiny_model.model.linear.settings)
     # as if a release hashed words otherwise: the same settings now give other columns
     monkeypatch.setitem(engine_module._SALTS, "word", engine_module._SALTS["word"] + 1)
-    engine_fingerprint.cache_clear()
+    engine_module._fingerprint.cache_clear()
     try:
         with pytest.raises(ClassifierError, match=r"model\.npz: .*engine no longer extracts"):
             load_model(path)
     finally:
         monkeypatch.undo()
-        engine_fingerprint.cache_clear()
+        engine_module._fingerprint.cache_clear()
     assert load_model(path)[1].engine == engine_fingerprint(tiny_model.model.linear.settings)

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from classifier.core.config import Record, known_fields
+from classifier.text import passages
 from classifier.text.chars import LETTER, PREFIX_LETTER, SPACE, WORD
 from classifier.text.cues import CUE_WORDINGS, NOT_CUES, QUOTED_CUES
 from classifier.text.normalize import normalize
@@ -738,7 +739,6 @@ _PROBE: tuple[str, ...] = (
 )
 
 
-@lru_cache(maxsize=8)
 def engine_fingerprint(settings: FeatureSettings) -> str:
     """A fingerprint of what the engine extracts, under ``settings``, from a fixed set of posts.
 
@@ -761,6 +761,12 @@ def engine_fingerprint(settings: FeatureSettings) -> str:
     >>> a == engine_fingerprint(FeatureSettings(bits=11))
     False
     """
+    return _fingerprint(settings, passages.MIN_PASSAGE_WORDS)
+
+
+@lru_cache(maxsize=8)
+def _fingerprint(settings: FeatureSettings, min_passage_words: int) -> str:
+    """:func:`engine_fingerprint`, cached per settings and passage size (a benchmark may change it)."""
     batch = extract(list(_PROBE), settings)
     digest = hashlib.sha256()
     for part, kind in (

@@ -254,19 +254,28 @@ class Predictor:
         return explain(self.model, text, prior=self.prior)
 
     def passages(self, text: str) -> list[Passage]:
-        """Split a long post into passages and score each.
+        """The passages a post is judged by, each with its score.
 
-        Passages are paragraphs, else lines, else sentences, lines and sentences gathered into
-        passages of at least :data:`classifier.text.passages.MIN_PASSAGE_WORDS` words. A post of
-        fewer than three sentences is one passage. See :mod:`classifier.text.passages`.
+        They are the pieces the score itself is built from (:func:`classifier.text.passages.judged_passages`):
+        a text of :data:`classifier.text.passages.LONG_TEXT_WORDS` words or more is split into
+        paragraphs, else lines, else sentences, lines and sentences gathered into passages of at
+        least :data:`classifier.text.passages.MIN_PASSAGE_WORDS` words; a shorter text, or one that
+        does not split, is one passage. Each passage is scored as one piece, as in scoring, so the
+        most promotional passage is the one that caps a long text's score. Offsets are into
+        ``text``, stripped of white space; a blank text has none.
         """
-        from classifier.text.passages import split_passages
+        from dataclasses import replace
 
-        spans = split_passages(text)
-        if not spans:
+        from classifier.featurize.engine import extract
+
+        if not text.strip():
             return []
-        decision = self.model.linear.decision([text[a:b] for a, b in spans])
-        scores = self.model.probability(decision, self.prior)
+        batch = extract([text], self.model.linear.settings)
+        spans = batch.layout[0]
+        if len(spans) == 1:  # judged whole: the text without its surrounding white space
+            spans = [(len(text) - len(text.lstrip()), len(text.rstrip()))]
+        alone = replace(batch, owner=np.arange(batch.n), texts=batch.n, layout=[[span] for span in spans])
+        scores = self.model.probability(self.model.linear.decide(alone)[0], self.prior)
         return [Passage(a, b, text[a:b], float(s)) for (a, b), s in zip(spans, scores, strict=True)]
 
     def disclosure(self, text: str) -> Disclosure:
