@@ -106,15 +106,16 @@ def split_passages(text: str, min_words: int | None = None) -> list[tuple[int, i
     if not lines:
         return []
     everything = [(lines[0][0], lines[-1][1])]
+    paragraphs = _spans(_PARAGRAPH, text) if "\n" in text else []
+    if len(paragraphs) < 2 and len(text.split()) < 2 * min_words:
+        return everything  # gathered lines or sentences would make one passage (speed only)
     sentences = _spans(_SENTENCE, text)
     if len(sentences) < MIN_SENTENCES:
         return everything
-    if "\n" in text:
-        paragraphs = _spans(_PARAGRAPH, text)
-        if len(paragraphs) > 1:
-            return paragraphs
-        if len(lines) > 1:
-            return gather(text, lines, min_words)
+    if len(paragraphs) > 1:
+        return paragraphs
+    if len(lines) > 1:
+        return gather(text, lines, min_words)
     return gather(text, sentences, min_words)
 
 
