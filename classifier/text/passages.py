@@ -102,10 +102,10 @@ def split_passages(text: str, min_words: int | None = None) -> list[tuple[int, i
     ['שלום לכולם. היה יום ארוך.', 'רוצים הנחה? היכנסו לאתר שלנו עכשיו!']
     """
     min_words = MIN_PASSAGE_WORDS if min_words is None else min_words
-    lines = _spans(_LINE, text)
-    if not lines:
+    start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+    if end <= start:
         return []
-    everything = [(lines[0][0], lines[-1][1])]
+    everything = [(start, end)]
     paragraphs = _spans(_PARAGRAPH, text) if "\n" in text else []
     if len(paragraphs) < 2 and len(text.split()) < 2 * min_words:
         return everything  # gathered lines or sentences would make one passage (speed only)
@@ -114,6 +114,7 @@ def split_passages(text: str, min_words: int | None = None) -> list[tuple[int, i
         return everything
     if len(paragraphs) > 1:
         return paragraphs
+    lines = _spans(_LINE, text) if "\n" in text else []
     if len(lines) > 1:
         return gather(text, lines, min_words)
     return gather(text, sentences, min_words)
