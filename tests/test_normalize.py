@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier.text.normalize import normalize, tokenize
+from classifier.text.normalize import _SPACE_RUNS, WHITE_SPACE, normalize, tokenize
 
 PIECES = st.sampled_from(
     [
@@ -83,3 +85,18 @@ def test_normalize_is_idempotent_and_total(text: str) -> None:
     once = normalize(text)
     assert isinstance(once, str)
     assert normalize(once) == once
+
+
+def test_the_spelled_out_white_space_is_what_python_counts_as_white_space() -> None:
+    """normalize.WHITE_SPACE is the class the space folding scans; a Python whose Unicode data
+    adds or drops a white-space character must fail here, not fold spaces differently."""
+    assert WHITE_SPACE == "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.text(alphabet=" \t\n\r\x0b\u00a0\u2003\u3000\u2028אב.1", max_size=40))
+def test_space_folding_matches_the_plain_rule(text: str) -> None:
+    """Runs of white space (new lines aside) become one space, and so does any white-space character
+    other than a space: the spelled-out pattern does what the short negated one says."""
+    plain = re.sub(r"[^\S\n]{2,}|[^\S\n ]", " ", text)
+    assert _SPACE_RUNS.sub(" ", text) == plain
