@@ -195,3 +195,14 @@ def test_cli_score_explain_passages_highlight_in_every_format(model_file: Path, 
         == "source,score,label,language,disclosure,undisclosed,passage_score,passage_start,passage_end"
     )
     assert len(as_csv[1].split(",")) == 9
+
+
+def test_a_paragraph_without_words_joins_its_neighbour() -> None:
+    """ "***" or "..." alone has no features and would score the model's baseline: it is never a
+    passage of its own, so it cannot be shown as a post's most promotional part."""
+    post = "***\n\nפסקה ראשונה. עם שני משפטים.\n\n***\n\nפסקה שנייה. גם כאן.\n\n...\n\n👇👇\n\n---"
+    assert [post[a:b] for a, b in split_passages(post)] == [
+        "***\n\nפסקה ראשונה. עם שני משפטים.\n\n***",
+        "פסקה שנייה. גם כאן.\n\n...",
+        "👇👇\n\n---",  # an emoji can be a feature, so it keeps its paragraph
+    ]

@@ -723,7 +723,8 @@ class LinearModel:
 #: Posts that touch every step of feature extraction: normalisation (niqqud, geresh and gershayim
 #: forms, bidi controls, Latin case, digits), tokens with and without prefix letters, emojis,
 #: phones, prices, addresses, hashtags, quotation marks against gershayim, a byline at the start of
-#: a line, several cues, and long texts split into paragraphs and into gathered sentences.
+#: a line, several cues, and long texts split into paragraphs (some bare "***") and into gathered
+#: sentences.
 #: Written for this check.
 _PROBE: tuple[str, ...] = (
     "\u200fמאת עו״ד נגה ברקאי, מומחית לדיני עבודה\n"
@@ -736,6 +737,7 @@ _PROBE: tuple[str, ...] = (
         for i in range(60)
     ),
     " ".join(f"משפט {i} בטקסט בלי פסקאות, שהמנוע אוסף לקטעים." for i in range(40)),
+    "\n\n***\n\n".join(f"פסקה {i}. יש בה כמה מילים על הגינה. ועוד משפט קצר." for i in range(8)),
 )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from classifier.text.chars import SENTENCE_END, SPACE, lookup, per_text
+from classifier.text.normalize import EMOJI_CLASS
 
 #: Posts with fewer sentences than this are one passage.
 MIN_SENTENCES = 3
@@ -20,6 +21,7 @@ LONG_TEXT_WORDS = 50
 #: split among 0 (no gathering), 20, 40, 60, 80 and 120 words: the highest out-of-fold ROC-AUC,
 #: ties broken by the lower Brier score (``benchmarks/passage_size.py``).
 MIN_PASSAGE_WORDS = 60
+_CONTENT = re.compile(rf"\w|{EMOJI_CLASS}")  # what can make a feature: a word character or an emoji
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
 # a sentence ends at . ! ? … (and runs of them) followed by space, or at the end
@@ -81,6 +83,26 @@ def gather(text: str, spans: list[tuple[int, int]], min_words: int) -> list[tupl
     return out
 
 
+def _without_bare_separators(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans with those that hold no word and no emoji ("***", "...", "---") joined to the one before
+    (the first to the one after): such a span has no features, so alone it would score the model's
+    baseline and could be shown as a post's most promotional passage."""
+    out: list[tuple[int, int]] = []
+    lead: int | None = None  # where the bare spans before the first real one begin
+    for start, end in spans:
+        if not _CONTENT.search(text, start, end):
+            if out:
+                out[-1] = (out[-1][0], end)
+            elif lead is None:
+                lead = start
+            continue
+        out.append((start if lead is None else lead, end))
+        lead = None
+    if not out and spans:
+        return [(spans[0][0], spans[-1][1])]
+    return out
+
+
 def split_passages(text: str, min_words: int | None = None) -> list[tuple[int, int]]:
     """Split a post into passages: paragraphs, else lines, else sentences.
 
@@ -112,6 +134,7 @@ def split_passages(text: str, min_words: int | None = None) -> list[tuple[int, i
     sentences = _spans(_SENTENCE, text)
     if len(sentences) < MIN_SENTENCES:
         return everything
+    paragraphs = _without_bare_separators(text, paragraphs)
     if len(paragraphs) > 1:
         return paragraphs
     lines = _spans(_LINE, text) if "\n" in text else []
