@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -35,7 +35,7 @@ import numpy as np
 
 from classifier.core.config import Record, known_fields
 from classifier.text import passages
-from classifier.text.chars import LETTER, PREFIX_LETTER, SPACE, WORD
+from classifier.text.chars import LETTER, PREFIX_LETTER, SPACE, WORD, lookup
 from classifier.text.cues import CUE_WORDINGS, NOT_CUES, QUOTED_CUES
 from classifier.text.normalize import normalize
 from classifier.text.passages import judged_passages
@@ -470,18 +470,19 @@ def extract(
             ok = token_b[at] - begins >= size
             return hash_of(begins[ok], begins[ok] + size), at[ok]
 
-        levels = [(0, np.arange(count)), *stripped]
+        # each token at each level of prefix stripping, and the hash of what is left of it
+        levels = [(0, np.arange(count), token_hash)]
+        levels += [(strip, at, hash_of(token_a[at] + strip, token_b[at])) for strip, at in stripped]
         # the fewest prefix letters after which a token is a word whose stripped forms are not cues
         not_cue_from = np.full(count, len(levels), dtype=np.int64)
-        for strip, at in levels if len(_NOT_KEYS) else []:
-            form = hash_of(token_a[at] + strip, token_b[at])
-            place = np.minimum(np.searchsorted(_NOT_KEYS, form), len(_NOT_KEYS) - 1)
-            listed = at[_NOT_KEYS[place] == form]
+        for strip, at, forms in levels if len(_NOT_KEYS) else []:
+            place = np.minimum(np.searchsorted(_NOT_KEYS, forms), len(_NOT_KEYS) - 1)
+            listed = at[_NOT_KEYS[place] == forms]
             not_cue_from[listed] = np.minimum(not_cue_from[listed], strip)
-        for strip, at in levels:
-            at = at[not_cue_from[at] >= strip]
+        for strip, at, forms in levels:
+            allowed = not_cue_from[at] >= strip
+            at, whole = at[allowed], forms[allowed]
             begins = token_a[at] + strip  # not `starts`: that is the posts' starts, returned below
-            whole = hash_of(begins, token_b[at])
             hit(at, "word", whole)
             first_line = line_first[at]
             hit(at[first_line], "line", whole[first_line])
@@ -564,8 +565,7 @@ def _inside_quotes(codes: np.ndarray, starts: np.ndarray, at: np.ndarray, post: 
 
     def is_letter(positions: np.ndarray) -> np.ndarray:
         valid = (positions >= 0) & (positions < len(codes))
-        code = codes[np.clip(positions, 0, len(codes) - 1)]
-        return valid & (code < 0x10000) & LETTER[np.where(code < 0x10000, code, 0)]
+        return valid & lookup(LETTER, codes[np.clip(positions, 0, len(codes) - 1)])
 
     gershayim = is_letter(quotes - 1) & is_letter(quotes + 1) & ~is_letter(quotes + 2)
     marks = quotes[~gershayim]
@@ -718,6 +718,17 @@ class LinearModel:
         ):
             sums[block], norms[block] = self._sum_block(post, bucket, size)
         return self._combine(batch, sums, norms)
+
+    def piece_decisions(self, batch: Batch) -> np.ndarray:
+        """The log-odds of each piece of an extracted batch (a long text's passages), each judged
+        as a text of its own, as scoring judges it when it caps the text's score."""
+        alone = replace(
+            batch,
+            owner=np.arange(batch.n),
+            texts=batch.n,
+            layout=[[span] for spans in batch.layout for span in spans],
+        )
+        return self.decide(alone)[0]
 
 
 #: Posts that touch every step of feature extraction: normalisation (niqqud, geresh and gershayim

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -254,10 +254,7 @@ def _deciding_piece(model: Model, batch: Batch, whole: float, best: float) -> in
         return None
     if model.aggregation == "whole_capped" and whole <= best:
         return None
-    alone = replace(
-        batch, owner=np.arange(batch.n), texts=batch.n, layout=[[span] for span in batch.layout[0]]
-    )
-    return int(np.argmax(model.linear.decide(alone)[0]))
+    return int(np.argmax(model.linear.piece_decisions(batch)))
 
 
 def _units(joined: str) -> list[tuple[int, int]]:

@@ -264,18 +264,16 @@ class Predictor:
         most promotional passage is the one that caps a long text's score. Offsets are into
         ``text``, stripped of white space; a blank text has none.
         """
-        from dataclasses import replace
-
         from classifier.featurize.engine import extract
+        from classifier.text.passages import stripped_span
 
         if not text.strip():
             return []
         batch = extract([text], self.model.linear.settings)
         spans = batch.layout[0]
         if len(spans) == 1:  # judged whole: the text without its surrounding white space
-            spans = [(len(text) - len(text.lstrip()), len(text.rstrip()))]
-        alone = replace(batch, owner=np.arange(batch.n), texts=batch.n, layout=[[span] for span in spans])
-        scores = self.model.probability(self.model.linear.decide(alone)[0], self.prior)
+            spans = [stripped_span(text)]
+        scores = self.model.probability(self.model.linear.piece_decisions(batch), self.prior)
         return [Passage(a, b, text[a:b], float(s)) for (a, b), s in zip(spans, scores, strict=True)]
 
     def disclosure(self, text: str) -> Disclosure:

@@ -57,6 +57,17 @@ def _spans(pattern: re.Pattern[str], text: str, offset: int = 0) -> list[tuple[i
     return spans
 
 
+def stripped_span(text: str) -> tuple[int, int]:
+    """The ``(start, end)`` of ``text`` without its surrounding white space (empty when blank).
+
+    Examples
+    --------
+    >>> stripped_span("  שלום ")
+    (2, 6)
+    """
+    return len(text) - len(text.lstrip()), len(text.rstrip())
+
+
 def gather(text: str, spans: list[tuple[int, int]], min_words: int) -> list[tuple[int, int]]:
     """Join consecutive spans of ``text`` until each holds ``min_words`` words or more.
 
@@ -124,7 +135,7 @@ def split_passages(text: str, min_words: int | None = None) -> list[tuple[int, i
     ['שלום לכולם. היה יום ארוך.', 'רוצים הנחה? היכנסו לאתר שלנו עכשיו!']
     """
     min_words = MIN_PASSAGE_WORDS if min_words is None else min_words
-    start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+    start, end = stripped_span(text)
     if end <= start:
         return []
     everything = [(start, end)]
