@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+from passage_setting import min_passage_words  # beside this script, which Python puts on sys.path
 from readme_section import write_section  # beside this script, which Python puts on sys.path
 from real_sets import RealSets, measure
 
@@ -25,7 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from classifier import Predictor, TrainConfig, train  # noqa: E402
 from classifier.modeling.metrics import summarize  # noqa: E402
-from classifier.text import passages  # noqa: E402
+from classifier.text.passages import MIN_PASSAGE_WORDS  # noqa: E402
 from classifier.workflows.corpus import load_corpus  # noqa: E402
 
 VARIANTS: dict[str, TrainConfig] = {
@@ -59,31 +60,27 @@ def main() -> None:
     ]
     runs = [(name, config, None) for name, config in VARIANTS.items()]
     runs += [(name, TrainConfig(), size) for name, size in PASSAGE_VARIANTS.items()]
-    shipped = passages.MIN_PASSAGE_WORDS
-    try:
-        for name, config, size in runs:
-            print(f"training: {name}", file=sys.stderr, flush=True)
-            passages.MIN_PASSAGE_WORDS = shipped if size is None else size  # read at each split
+
+    def cell(value: float | None, spec: str = ".3f") -> str:
+        return "n/a" if value is None else format(value, spec)
+
+    for name, config, size in runs:
+        print(f"training: {name}", file=sys.stderr, flush=True)
+        with min_passage_words(MIN_PASSAGE_WORDS if size is None else size):
             model = train(train_posts, config)
             predictor = Predictor(model.model, model.card)
             held = predictor.score_many(heldout.texts)
             held = np.nan_to_num(held, nan=0.0)
             figures = summarize(heldout.labels, held, predictor.threshold)
             m = measure(real, predictor.score_many(texts), predictor.threshold)
-
-            def cell(value: float | None, spec: str = ".3f") -> str:
-                return "n/a" if value is None else format(value, spec)
-
-            lines.append(
-                f"| {name} | {cell(figures.macro_f1)} | {cell(figures.roc_auc)} "
-                f"| {cell(m.get('web_text_evidence', {}).get('macro_f1'))} "
-                f"| {cell(m.get('web_text_evidence', {}).get('roc_auc'))} "
-                f"| {cell(m.get('web', {}).get('roc_auc'))} "
-                f"| {cell(m.get('social', {}).get('false_positive_rate'), '.1%')} "
-                f"| {cell(m.get('fb', {}).get('false_positive_rate'), '.1%')} |"
-            )
-    finally:
-        passages.MIN_PASSAGE_WORDS = shipped
+        lines.append(
+            f"| {name} | {cell(figures.macro_f1)} | {cell(figures.roc_auc)} "
+            f"| {cell(m.get('web_text_evidence', {}).get('macro_f1'))} "
+            f"| {cell(m.get('web_text_evidence', {}).get('roc_auc'))} "
+            f"| {cell(m.get('web', {}).get('roc_auc'))} "
+            f"| {cell(m.get('social', {}).get('false_positive_rate'), '.1%')} "
+            f"| {cell(m.get('fb', {}).get('false_positive_rate'), '.1%')} |"
+        )
     text = "\n".join(lines)
     print(text)
     write_section("ablation", text)

@@ -17,13 +17,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from passage_setting import min_passage_words  # beside this script, which Python puts on sys.path
 from readme_section import publish  # beside this script, which Python puts on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from classifier import TrainConfig, train  # noqa: E402
-from classifier.text import passages  # noqa: E402
+from classifier.text.passages import MIN_PASSAGE_WORDS  # noqa: E402
 from classifier.workflows.corpus import load_corpus  # noqa: E402
 
 CANDIDATES = (0, 20, 40, 60, 80, 120)
@@ -31,18 +32,14 @@ CANDIDATES = (0, 20, 40, 60, 80, 120)
 
 def main() -> None:
     posts = load_corpus("train")
-    shipped = passages.MIN_PASSAGE_WORDS
     rows = []
-    try:
-        for size in CANDIDATES:
-            print(f"training with passages of at least {size} words", file=sys.stderr, flush=True)
-            passages.MIN_PASSAGE_WORDS = size  # read at each split; training's workers are forked after
+    for size in CANDIDATES:
+        print(f"training with passages of at least {size} words", file=sys.stderr, flush=True)
+        with min_passage_words(size):
             card = train(posts, TrainConfig()).card
-            cv, rule = card.cv_metrics, card.aggregation_cross_validated
-            long_texts = rule.texts_of_several_passages if rule else 0
-            rows.append((size, cv.roc_auc, cv.macro_f1, cv.brier, long_texts))
-    finally:
-        passages.MIN_PASSAGE_WORDS = shipped
+        cv, rule = card.cv_metrics, card.aggregation_cross_validated
+        long_texts = rule.texts_of_several_passages if rule else 0
+        rows.append((size, cv.roc_auc, cv.macro_f1, cv.brier, long_texts))
     best = max(rows, key=lambda row: (round(row[1], 3), -row[3]))
     lines = [
         f"Measured {date.today()} on the corpus's training split ({len(posts):,} posts), 5-fold "
@@ -57,7 +54,7 @@ def main() -> None:
     lines += [
         "",
         f"Chosen: {best[0]} words (the highest ROC-AUC to three decimals, then the lowest Brier score); "
-        f"the package ships `MIN_PASSAGE_WORDS = {shipped}`.",
+        f"the package ships `MIN_PASSAGE_WORDS = {MIN_PASSAGE_WORDS}`.",
     ]
     publish("passage_size", "\n".join(lines))
 
