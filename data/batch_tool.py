@@ -12,9 +12,10 @@ Usage::
 
 ``check`` validates the headers, prints counts and lists every near-duplicate
 (character 5-gram Jaccard >= 0.6) and repeated opening (same first five words)
-within the batches and against ``data/posts.csv``. ``merge`` appends the posts
-that pass to ``data/posts.csv`` with fresh ids, rejecting the ones that clash,
-and rewrites the file atomically.
+within the batches and against ``data/posts.csv``, and, where the real measurement
+texts are beside the repository, every post sharing more than two six-word runs with
+them. ``merge`` appends the posts that pass to ``data/posts.csv`` with fresh ids,
+rejecting the ones that clash, and rewrites the file atomically.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 from corpus_rules import (  # beside this script, which Python puts on sys.path
+    CHANCE_RUNS,
     DOMAINS,
     HARD_ORGANIC_KINDS,
     ORGANIC_KINDS,
@@ -36,6 +38,8 @@ from corpus_rules import (  # beside this script, which Python puts on sys.path
     SOFT_PROMOTIONAL_KINDS,
     near_duplicate_pairs,
     opening_words,
+    real_text_runs,
+    word_ngrams,
 )
 
 from classifier.modeling.storage import atomic_writer
@@ -116,6 +120,23 @@ def clashes(posts: list[dict[str, str]], existing: list[dict[str, str]]) -> dict
     return bad
 
 
+def copying(posts: list[dict[str, str]]) -> dict[int, str]:
+    """Map the index of each post that copies runs of the real measurement texts to the reason.
+
+    Only where those texts are present beside the repository; the runs themselves are never
+    printed.
+    """
+    runs = real_text_runs(6)
+    if runs is None:
+        return {}
+    bad = {}
+    for k, post in enumerate(posts):
+        shared = len(word_ngrams(post["text"], 6) & runs)
+        if shared > CHANCE_RUNS:
+            bad[k] = f"shares {shared} six-word runs with the real measurement texts; rewrite it"
+    return bad
+
+
 def read_posts() -> list[dict[str, str]]:
     if not POSTS.exists():
         return []
@@ -164,6 +185,8 @@ def main(argv: list[str]) -> int:
             print(f"{post['where']}: {'; '.join(found)}")
     existing = read_posts()
     bad = clashes(posts, existing)
+    for i, reason in copying(posts).items():
+        bad.setdefault(i, reason)
     for i, reason in sorted(bad.items()):
         print(f"{posts[i]['where']}: {reason}")
     good = [p for i, p in enumerate(posts) if i not in bad and not problems_of(p)]

@@ -7,8 +7,10 @@ length buckets, repeated openings and near-duplicates.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -156,3 +158,35 @@ def near_duplicate_pairs(
             for i, j, x in zip(rows[close], cols[close], jaccard[close], strict=True)
         ]
     return sorted(pairs)
+
+
+_WORD = re.compile(r"\w+(?:['\"\u05f3\u05f4]\w+)*")
+
+
+def word_ngrams(text: str, n: int) -> set[str]:
+    """The set of lower-cased word ``n``-grams of ``text`` (words: letters and digits, with
+    inner geresh or gershayim), used to find text copied from elsewhere."""
+    words = [word.lower() for word in _WORD.findall(text)]
+    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+#: The real measurement texts beside the repository (never part of it).
+REAL_CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
+#: Six-word runs a post may share with the real texts by chance ("בשנות ה-50 של המאה ה-20").
+CHANCE_RUNS = 2
+
+
+def real_text_runs(n: int) -> set[str] | None:
+    """Every word ``n``-gram of the real texts in :data:`REAL_CORPORA`, or None when absent.
+
+    Only the runs are kept, to check that nothing of those texts is copied into ``data/``.
+    """
+    files = sorted(REAL_CORPORA.glob("*/*.csv")) if REAL_CORPORA.is_dir() else []
+    if not files:
+        return None
+    runs: set[str] = set()
+    for path in files:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                runs |= word_ngrams(row.get("text") or "", n)
+    return runs

@@ -1,0 +1,59 @@
+"""The corpus and its writers' briefs copy no run of words from the real measurement texts.
+
+The real texts of ``../shared/corpora/`` are for measurement only; nothing of them may enter
+``data/``. This check finds verbatim copying (runs of six words; of five in the briefs,
+which name categories, never sentences). It cannot see paraphrase or a borrowed subject:
+those are kept out by how batches are written (``data/WRITERS_BRIEF_ROUND8.md``), not by a
+test. Common phrases do recur by chance, so a post may share up to ``CHANCE_RUNS`` six-word
+runs. Skipped where the real texts are absent (as in CI).
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "data"))
+from corpus_rules import CHANCE_RUNS, REAL_CORPORA, real_text_runs, word_ngrams
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def real_runs() -> dict[int, set[str]]:
+    runs = {n: real_text_runs(n) for n in (5, 6)}
+    found = {n: r for n, r in runs.items() if r is not None}
+    if len(found) < len(runs):
+        pytest.skip(f"{REAL_CORPORA} holds no real texts here; the copying check needs them")
+    return found
+
+
+def test_no_post_copies_a_run_of_real_text(real_runs: dict[int, set[str]]) -> None:
+    with (REPO / "data" / "posts.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    copied = {
+        row["id"]: shared
+        for row in rows
+        if (shared := len(word_ngrams(row["text"], 6) & real_runs[6])) > CHANCE_RUNS
+    }
+    assert not copied, f"posts sharing over {CHANCE_RUNS} six-word runs with real text: {copied}"
+
+
+def test_no_brief_quotes_real_text(real_runs: dict[int, set[str]]) -> None:
+    briefs = sorted((REPO / "data").glob("*.md"))
+    assert briefs
+    quoting = [b.name for b in briefs if word_ngrams(b.read_text(encoding="utf-8"), 5) & real_runs[5]]
+    assert not quoting, f"briefs quoting five-word runs of real text: {quoting}"
+
+
+def test_the_check_sees_a_copied_run() -> None:
+    """The measure itself: a post holding a copied six-word run shares it; rewording does not."""
+    source = "הצוות המקצועי שלנו ילווה אתכם לאורך כל הדרך עד לסיום הפרויקט"
+    copied = "כבר עשרים שנה הצוות המקצועי שלנו ילווה אתכם לאורך כל הדרך, חייגו"
+    reworded = "כבר עשרים שנה אנחנו מלווים לקוחות מהתכנון ועד המסירה, חייגו"
+    runs = word_ngrams(source, 6)
+    assert len(word_ngrams(copied, 6) & runs) == 3
+    assert not word_ngrams(reworded, 6) & runs
