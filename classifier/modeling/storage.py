@@ -264,27 +264,35 @@ def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, ModelCard]:
             path, "its arrays do not match their checksum (edited or damaged); retrain or copy it again"
         )
     if card.features is not None and card.features.cues and card.cue_list != CUE_LIST:
-        raise _refuse(
+        raise _learnt_elsewhere(
             path,
-            f"its cue columns were learnt from another list of guideline cues than this package's "
-            f"(cue list {card.cue_list or 'not recorded'}, this package's {CUE_LIST}); "
-            "retrain it with `promo train`",
+            "its cue columns were learnt from another list of guideline cues than this package's",
+            ("cue list", card.cue_list, CUE_LIST),
         )
     try:
         engine = None if card.features is None else engine_fingerprint(card.features)
     except (KeyError, TypeError, ValueError, IndexError, OverflowError) as error:
         raise _refuse(path, f"its feature settings cannot be used ({error}); retrain it") from None
     if engine is not None and card.engine != engine:
-        raise _refuse(
+        raise _learnt_elsewhere(
             path,
             "its columns were learnt from features that this package's engine no longer extracts "
-            f"the same way (engine {card.engine or 'not recorded'}, this package's {engine}); "
-            "retrain it with `promo train`",
+            "the same way",
+            ("engine", card.engine, engine),
         )
     try:
         return _model_of(arrays, card), card
     except (KeyError, TypeError, ValueError, IndexError) as error:
         raise _refuse(path, f"its card does not describe its arrays ({error}); retrain it") from None
+
+
+def _learnt_elsewhere(path: Path, why: str, versions: tuple[str, str | None, str]) -> ClassifierError:
+    """The refusal of a model learnt from another version of a feature (cue list, engine)."""
+    name, recorded, ours = versions
+    return _refuse(
+        path,
+        f"{why} ({name} {recorded or 'not recorded'}, this package's {ours}); retrain it with `promo train`",
+    )
 
 
 def _model_of(arrays: dict[str, np.ndarray], card: ModelCard) -> Model:
