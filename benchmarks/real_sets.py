@@ -3,7 +3,8 @@
 Reads, when present beside the repository (``../shared/corpora/``):
 
 - ``real-he/web.csv``: 202 real web pages with both labels; figures on all of them and on
-  the 166 whose words alone show their purpose (``evidence == "text"``);
+  the 166 whose words alone show their purpose (``evidence == "text"``), and pages flagged
+  per genre and per excerpt length;
 - ``real-he/social.csv``: real organic texts in seven genres (false-positive rate per genre);
 - ``hebrew-fb-comments/comments.csv``: 6,772 real Facebook comments, nearly all organic.
 
@@ -89,6 +90,9 @@ def _roc_auc(labels: np.ndarray, scores: np.ndarray) -> float | None:
         return None
     return float(roc_auc_score(labels, scores))
 
+
+#: Word-count ranges (split on white space) of the web excerpts' table, [low, high).
+WEB_LENGTHS = ((0, 80), (80, 150), (150, 10_000))
 
 #: Resamples of the bootstrap intervals, and their coverage.
 BOOTSTRAP_RESAMPLES = 2000
@@ -184,6 +188,18 @@ def measure(sets: RealSets, scores: np.ndarray, threshold: float, intervals: boo
             genre: {"n": len(rows), "label": int(labels[rows[0]]), "flagged": int(flags[rows].sum())}
             for genre, rows in sorted(genres.items())
         }
+        words = np.array([len(row["text"].split()) for row in sets.web])
+        out["web_lengths"] = {}
+        for low, high in WEB_LENGTHS:
+            inside = (words >= low) & (words < high)
+            for label in (1, 0):
+                rows_of = inside & (labels == label)
+                span = f"{low}+" if high >= WEB_LENGTHS[-1][1] else f"{low}-{high - 1}"
+                out["web_lengths"][f"{span} words ({label})"] = {
+                    "n": int(rows_of.sum()),
+                    "label": label,
+                    "flagged": int(flags[rows_of].sum()),
+                }
     if sets.social:
         n = len(sets.social)
         part, at = scores[at : at + n], at + n
@@ -248,15 +264,30 @@ def markdown(named: list[tuple[str, dict[str, Any]]]) -> str:
     rows.append(("Facebook comments flagged", cell("fb", "false_positive_rate", True)))
     for label, get in rows:
         lines.append(f"| {label} | " + " | ".join(get(m) for _, m in named) + " |")
-    web_genres = sorted({g for _, m in named for g in m.get("web_genres", {})})
-    if web_genres:
-        lines += ["", "| web genre (label) | n | " + " | ".join(f"flagged: {n}" for n in names) + " |"]
-        lines.append("|---|---:" + "|---:" * len(names) + "|")
-        for genre in web_genres:
-            first = next(m["web_genres"][genre] for _, m in named if genre in m.get("web_genres", {}))
-            cells = [str(m.get("web_genres", {}).get(genre, {}).get("flagged", "n/a")) for _, m in named]
-            lines.append(f"| {genre} ({first['label']}) | {first['n']} | " + " | ".join(cells) + " |")
+    for title, key, order in (
+        ("web genre (label)", "web_genres", sorted),
+        ("web excerpt length (label)", "web_lengths", list),
+    ):
+        lines += _count_table(named, title, key, order)
     return "\n".join(lines)
+
+
+def _count_table(
+    named: list[tuple[str, dict[str, Any]]], title: str, key: str, order: Callable[..., list[str]]
+) -> list[str]:
+    """Lines of a table of pages flagged per group (``key`` of :func:`measure`), one column per model."""
+    groups = order({g: None for _, m in named for g in m.get(key, {})})
+    if not groups:
+        return []
+    names = [name for name, _ in named]
+    lines = ["", f"| {title} | n | " + " | ".join(f"flagged: {n}" for n in names) + " |"]
+    lines.append("|---|---:" + "|---:" * len(names) + "|")
+    for group in groups:
+        first = next(m[key][group] for _, m in named if group in m.get(key, {}))
+        cells = [str(m.get(key, {}).get(group, {}).get("flagged", "n/a")) for _, m in named]
+        shown = group if key == "web_lengths" else f"{group} ({first['label']})"
+        lines.append(f"| {shown} | {first['n']} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def measure_model(path: Path | None, prior: float | None, sets: RealSets) -> dict[str, Any]:
@@ -282,7 +313,8 @@ def measure_previous(revision: str, sets: RealSets) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         tree = Path(folder) / "tree"
         subprocess.run(
-            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), revision], check=True
+            ["git", "-C", str(REPO), "worktree", "add", "--quiet", "--detach", str(tree), revision],
+            check=True,
         )
         try:
             texts = Path(folder) / "texts.json"

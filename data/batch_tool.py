@@ -120,16 +120,17 @@ def clashes(posts: list[dict[str, str]], existing: list[dict[str, str]]) -> dict
     return bad
 
 
-def copying(posts: list[dict[str, str]]) -> dict[int, str]:
+def copied_from_real_texts(posts: list[dict[str, str]]) -> dict[int, str]:
     """Map the index of each post that copies runs of the real measurement texts to the reason.
 
-    Only where those texts are present beside the repository; the runs themselves are never
-    printed.
+    Only where those texts are present beside the repository (else a note on stderr); the
+    runs themselves are never printed.
     """
     runs = real_text_runs(6)
     if runs is None:
+        print("the real measurement texts are not here: the copying check is skipped", file=sys.stderr)
         return {}
-    bad = {}
+    bad: dict[int, str] = {}
     for k, post in enumerate(posts):
         shared = len(word_ngrams(post["text"], 6) & runs)
         if shared > CHANCE_RUNS:
@@ -185,13 +186,13 @@ def main(argv: list[str]) -> int:
             print(f"{post['where']}: {'; '.join(found)}")
     existing = read_posts()
     bad = clashes(posts, existing)
-    for i, reason in copying(posts).items():
-        bad.setdefault(i, reason)
-    for i, reason in sorted(bad.items()):
-        print(f"{posts[i]['where']}: {reason}")
-    good = [p for i, p in enumerate(posts) if i not in bad and not problems_of(p)]
+    copied = copied_from_real_texts(posts)
+    for i in sorted(bad.keys() | copied.keys()):
+        reasons = [r for r in (bad.get(i), copied.get(i)) if r]
+        print(f"{posts[i]['where']}: {'; '.join(reasons)}")
+    good = [p for i, p in enumerate(posts) if i not in bad and i not in copied and not problems_of(p)]
     report(posts)
-    print(f"{failed} with bad fields, {len(bad)} clashing, {len(good)} clean")
+    print(f"{failed} with bad fields, {len(bad)} clashing, {len(copied)} copying, {len(good)} clean")
     if argv[0] == "merge":
         next_id = 1 + max((int(p["id"]) for p in existing), default=0)
         for post in good:

@@ -180,6 +180,8 @@ def real_text_runs(n: int) -> set[str] | None:
     """Every word ``n``-gram of the real texts in :data:`REAL_CORPORA`, or None when absent.
 
     Only the runs are kept, to check that nothing of those texts is copied into ``data/``.
+    Raises ValueError when a file there has no ``text`` column or none of them holds text (the
+    check would pass without checking anything).
     """
     files = sorted(REAL_CORPORA.glob("*/*.csv")) if REAL_CORPORA.is_dir() else []
     if not files:
@@ -187,6 +189,11 @@ def real_text_runs(n: int) -> set[str] | None:
     runs: set[str] = set()
     for path in files:
         with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                runs |= word_ngrams(row.get("text") or "", n)
+            reader = csv.DictReader(handle)
+            if "text" not in (reader.fieldnames or ()):
+                raise ValueError(f"{path} has no text column; the copying check cannot read it")
+            for row in reader:
+                runs |= word_ngrams(row["text"] or "", n)
+    if not runs:
+        raise ValueError(f"{REAL_CORPORA} holds no text to check against")
     return runs

@@ -65,9 +65,10 @@ corpus before merging (`python data/batch_tool.py check`), which rejects near-du
 the test suite checks the same on every run, along with the minimums below. Where the real
 measurement texts of `../shared/corpora/` are present, the checker and the test suite
 (`tests/test_corpus_copying.py`) also reject any post sharing more than two six-word runs with
-them, and any brief sharing a five-word run. That catches copying only: paraphrase and borrowed
-subjects are kept out by writing from categories (the guideline, the issue, the held-out split's
-errors), never from real texts; see [WRITERS_BRIEF_ROUND8.md](WRITERS_BRIEF_ROUND8.md).
+them, and the test any document of `data/` sharing a five-word run. That catches copying only:
+paraphrase and borrowed subjects are kept out by writing from categories (the guideline, the
+issue, the held-out split's errors), never from real texts; see
+[WRITERS_BRIEF_ROUND8.md](WRITERS_BRIEF_ROUND8.md).
 
 ## The label in brief
 

@@ -106,7 +106,7 @@ def test_a_long_articles_score_never_exceeds_what_its_passages_justify(
         "texts, prior 0.25, passages of 60 words or more); without that batch it scored 0.40, but "
         "the batch raised real web ROC-AUC 0.921 -> 0.929. The cap on long texts still holds (test above)"
     ),
-    strict=False,
+    strict=True,
 )
 def test_a_long_organic_article_about_money_is_organic(corpus_predictor: Predictor) -> None:
     text = (ARTICLES / "neutral-first-apartment.txt").read_text(encoding="utf-8")

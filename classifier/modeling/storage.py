@@ -264,21 +264,25 @@ def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, ModelCard]:
             path, "its arrays do not match their checksum (edited or damaged); retrain or copy it again"
         )
     if card.features is not None and card.features.cues and card.cue_list != CUE_LIST:
-        raise _learnt_elsewhere(
+        raise _refuse_other_version(
             path,
             "its cue columns were learnt from another list of guideline cues than this package's",
-            ("cue list", card.cue_list, CUE_LIST),
+            "cue list",
+            card.cue_list,
+            CUE_LIST,
         )
     try:
         engine = None if card.features is None else engine_fingerprint(card.features)
     except (KeyError, TypeError, ValueError, IndexError, OverflowError) as error:
         raise _refuse(path, f"its feature settings cannot be used ({error}); retrain it") from None
     if engine is not None and card.engine != engine:
-        raise _learnt_elsewhere(
+        raise _refuse_other_version(
             path,
             "its columns were learnt from features that this package's engine no longer extracts "
             "the same way",
-            ("engine", card.engine, engine),
+            "engine",
+            card.engine,
+            engine,
         )
     try:
         return _model_of(arrays, card), card
@@ -286,9 +290,10 @@ def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, ModelCard]:
         raise _refuse(path, f"its card does not describe its arrays ({error}); retrain it") from None
 
 
-def _learnt_elsewhere(path: Path, why: str, versions: tuple[str, str | None, str]) -> ClassifierError:
+def _refuse_other_version(
+    path: Path, why: str, name: str, recorded: str | None, ours: str
+) -> ClassifierError:
     """The refusal of a model learnt from another version of a feature (cue list, engine)."""
-    name, recorded, ours = versions
     return _refuse(
         path,
         f"{why} ({name} {recorded or 'not recorded'}, this package's {ours}); retrain it with `promo train`",
