@@ -264,19 +264,15 @@ def markdown(named: list[tuple[str, dict[str, Any]]]) -> str:
     rows.append(("Facebook comments flagged", cell("fb", "false_positive_rate", True)))
     for label, get in rows:
         lines.append(f"| {label} | " + " | ".join(get(m) for _, m in named) + " |")
-    for title, key, order in (
-        ("web genre (label)", "web_genres", sorted),
-        ("web excerpt length (label)", "web_lengths", list),
-    ):
-        lines += _count_table(named, title, key, order)
+    for title, key in (("web genre (label)", "web_genres"), ("web excerpt length (label)", "web_lengths")):
+        lines += _count_table(named, title, key)
     return "\n".join(lines)
 
 
-def _count_table(
-    named: list[tuple[str, dict[str, Any]]], title: str, key: str, order: Callable[..., list[str]]
-) -> list[str]:
-    """Lines of a table of pages flagged per group (``key`` of :func:`measure`), one column per model."""
-    groups = order({g: None for _, m in named for g in m.get(key, {})})
+def _count_table(named: list[tuple[str, dict[str, Any]]], title: str, key: str) -> list[str]:
+    """Lines of a table of pages flagged per group (``key`` of :func:`measure`, in its order), one
+    column per model."""
+    groups = list(dict.fromkeys(g for _, m in named for g in m.get(key, {})))
     if not groups:
         return []
     names = [name for name, _ in named]

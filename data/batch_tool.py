@@ -28,7 +28,6 @@ from collections import Counter
 from pathlib import Path
 
 from corpus_rules import (  # beside this script, which Python puts on sys.path
-    CHANCE_RUNS,
     DOMAINS,
     HARD_ORGANIC_KINDS,
     ORGANIC_KINDS,
@@ -36,10 +35,10 @@ from corpus_rules import (  # beside this script, which Python puts on sys.path
     PLATFORMS,
     PROMOTIONAL_KINDS,
     SOFT_PROMOTIONAL_KINDS,
+    copied_posts,
     near_duplicate_pairs,
     opening_words,
     real_text_runs,
-    word_ngrams,
 )
 
 from classifier.modeling.storage import atomic_writer
@@ -130,12 +129,10 @@ def copied_from_real_texts(posts: list[dict[str, str]]) -> dict[int, str]:
     if runs is None:
         print("the real measurement texts are not here: the copying check is skipped", file=sys.stderr)
         return {}
-    bad: dict[int, str] = {}
-    for k, post in enumerate(posts):
-        shared = len(word_ngrams(post["text"], 6) & runs)
-        if shared > CHANCE_RUNS:
-            bad[k] = f"shares {shared} six-word runs with the real measurement texts; rewrite it"
-    return bad
+    return {
+        k: f"shares {n} six-word runs with the real measurement texts; rewrite it"
+        for k, n in copied_posts([post["text"] for post in posts], runs[6]).items()
+    }
 
 
 def read_posts() -> list[dict[str, str]]:

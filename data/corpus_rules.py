@@ -176,8 +176,9 @@ REAL_CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpo
 CHANCE_RUNS = 2
 
 
-def real_text_runs(n: int) -> set[str] | None:
-    """Every word ``n``-gram of the real texts in :data:`REAL_CORPORA`, or None when absent.
+def real_text_runs(*sizes: int) -> dict[int, set[str]] | None:
+    """Every word n-gram of the real texts in :data:`REAL_CORPORA`, for each n of ``sizes``,
+    or None when those texts are absent (the files are read once for all sizes).
 
     Only the runs are kept, to check that nothing of those texts is copied into ``data/``.
     Raises ValueError when a file there has no ``text`` column or none of them holds text (the
@@ -186,14 +187,22 @@ def real_text_runs(n: int) -> set[str] | None:
     files = sorted(REAL_CORPORA.glob("*/*.csv")) if REAL_CORPORA.is_dir() else []
     if not files:
         return None
-    runs: set[str] = set()
+    runs: dict[int, set[str]] = {n: set() for n in sizes}
     for path in files:
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
             if "text" not in (reader.fieldnames or ()):
                 raise ValueError(f"{path} has no text column; the copying check cannot read it")
             for row in reader:
-                runs |= word_ngrams(row["text"] or "", n)
-    if not runs:
+                for n, found in runs.items():
+                    found |= word_ngrams(row["text"] or "", n)
+    if not all(runs.values()):
         raise ValueError(f"{REAL_CORPORA} holds no text to check against")
     return runs
+
+
+def copied_posts(texts: Sequence[str], runs: set[str]) -> dict[int, int]:
+    """Map the index of each text sharing more than :data:`CHANCE_RUNS` of ``runs`` (six-word
+    runs of the real texts) to how many it shares."""
+    shared = (len(word_ngrams(text, 6) & runs) for text in texts)
+    return {k: n for k, n in enumerate(shared) if n > CHANCE_RUNS}

@@ -19,28 +19,23 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "data"))
 import batch_tool
 import corpus_rules
-from corpus_rules import CHANCE_RUNS, REAL_CORPORA, real_text_runs, word_ngrams
+from corpus_rules import CHANCE_RUNS, REAL_CORPORA, copied_posts, real_text_runs, word_ngrams
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def real_runs() -> dict[int, set[str]]:
-    runs = {n: real_text_runs(n) for n in (5, 6)}
-    found = {n: r for n, r in runs.items() if r is not None}
-    if len(found) < len(runs):
+    runs = real_text_runs(5, 6)
+    if runs is None:
         pytest.skip(f"{REAL_CORPORA} holds no real texts here; the copying check needs them")
-    return found
+    return runs
 
 
 def test_no_post_copies_a_run_of_real_text(real_runs: dict[int, set[str]]) -> None:
     with (REPO / "data" / "posts.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    copied = {
-        row["id"]: shared
-        for row in rows
-        if (shared := len(word_ngrams(row["text"], 6) & real_runs[6])) > CHANCE_RUNS
-    }
+    copied = {rows[k]["id"]: n for k, n in copied_posts([row["text"] for row in rows], real_runs[6]).items()}
     assert not copied, f"posts sharing over {CHANCE_RUNS} six-word runs with real text: {copied}"
 
 
@@ -77,7 +72,9 @@ def test_the_checker_rejects_a_post_over_the_chance_runs(
     copied = "אנחנו מזמינים אתכם להגיע לסדנה הפתוחה שלנו בכל יום"  # ten words in a row: five runs
     chance = "היה נחמד להגיע לסדנה הפתוחה שלנו בכל יום שלישי אחר"  # seven in a row: two runs
     posts = [{"text": copied}, {"text": chance}, {"text": "פוסט אחר לגמרי על גינה"}]
-    assert len(word_ngrams(chance, 6) & real_text_runs(6)) == CHANCE_RUNS
+    runs = real_text_runs(6)
+    assert runs is not None
+    assert len(word_ngrams(chance, 6) & runs[6]) == CHANCE_RUNS
     assert list(batch_tool.copied_from_real_texts(posts)) == [0]
 
 
