@@ -99,7 +99,7 @@ cards = st.builds(
         texts_of_several_passages=counts,
     ),
     heldout=st.none() | data_set_metrics,
-    format_version=st.none() | st.just(2),
+    format_version=st.none() | st.sampled_from([2, 3]),
     features=st.none() | st.builds(FeatureSettings, bits=st.integers(8, 24)),
     calibration_map=st.none()
     | st.just({"method": "none"})

@@ -98,17 +98,10 @@ def test_a_long_articles_score_never_exceeds_what_its_passages_justify(
     assert corpus_predictor.score(text) <= best + 1e-9
 
 
-@pytest.mark.xfail(
-    reason=(
-        "a known miss since corpus round 5 (2026-12-04): the guide-shaped content marketing it added "
-        "taught the model a guide's words, and this neutral guide's paragraph on the costs of buying "
-        "scores 0.65 at the default prior (whole text 0.53, threshold 0.47; corpus round 8, 24,540 "
-        "texts, prior 0.25, passages of 60 words or more); without that batch it scored 0.40, but "
-        "the batch raised real web ROC-AUC 0.921 -> 0.929. The cap on long texts still holds (test above)"
-    ),
-    strict=True,
-)
 def test_a_long_organic_article_about_money_is_organic(corpus_predictor: Predictor) -> None:
+    """A known miss from corpus round 5 to round 8 (its paragraph on the costs of buying still
+    scores above the threshold as a passage); the length-aware calibration, chosen by
+    cross-validated Brier score, brings the whole article below it."""
     text = (ARTICLES / "neutral-first-apartment.txt").read_text(encoding="utf-8")
     assert len(text.split()) > 200
     assert corpus_predictor.score(text) < corpus_predictor.threshold

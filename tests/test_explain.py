@@ -138,9 +138,12 @@ def test_passages_are_the_pieces_the_score_is_built_from(predictor: Predictor) -
     assert len(passages) == 2 and [p.text for p in passages] == [post[p.start : p.end] for p in passages]
     whole_log_odds, best_log_odds = predictor.model.linear.decisions([post])
     model = predictor.model
-    assert max(p.score for p in passages) == pytest.approx(float(model.probability(best_log_odds)[0]))
+    top_text = max(passages, key=lambda p: p.score).text
+    assert max(p.score for p in passages) == pytest.approx(
+        float(model.probability(best_log_odds, [top_text])[0])
+    )
     assert predictor.score(post) == pytest.approx(
-        float(model.probability(aggregate(whole_log_odds, best_log_odds, model.aggregation))[0])
+        float(model.probability(aggregate(whole_log_odds, best_log_odds, model.aggregation), [post])[0])
     )
     top = most_promotional(passages)
     assert top is not None and top.text.startswith("מבצע")
@@ -158,10 +161,11 @@ def test_a_long_post_is_scored_from_its_passages_by_the_models_rule(predictor: P
     assert len(spans) == 2
     whole = model.linear.decision([post])
     best = model.linear.decision([post[a:b] for a, b in spans]).max(keepdims=True)
-    expected = model.probability(aggregate(whole, best, model.aggregation))[0]
+    expected = model.probability(aggregate(whole, best, model.aggregation), [post])[0]
     assert predictor.score(post) == pytest.approx(expected)
     short = "שלום לכולם. מה נשמע? מבצע היום."
-    assert predictor.score(short) == pytest.approx(model.probability(model.linear.decision([short]))[0])
+    expected_short = model.probability(model.linear.decision([short]), [short])[0]
+    assert predictor.score(short) == pytest.approx(expected_short)
 
 
 def test_highlight_marks_only_passages_at_or_above_the_threshold(predictor: Predictor) -> None:

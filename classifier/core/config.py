@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal, get_args
 
 from classifier.core.errors import ClassifierError
 
-Calibration = Literal["auto", "none", "sigmoid", "isotonic"]
+Calibration = Literal["auto", "none", "sigmoid", "isotonic", "length_sigmoid"]
 Aggregation = Literal["auto", "whole", "max", "whole_capped"]
 Scaling = Literal["log_ratio", "none"]
 #: The fields of :class:`TrainConfig` that take one of a fixed set of words, and that set.
@@ -71,8 +71,10 @@ class TrainConfig(Record):
         Each hashed block (words, characters) has ``2**hash_bits`` columns.
     C : float
         Inverse regularisation strength of the logistic regression.
-    calibration : {"auto", "none", "sigmoid", "isotonic"}
+    calibration : {"auto", "none", "sigmoid", "isotonic", "length_sigmoid"}
         How scores are calibrated; ``"auto"`` picks by cross-validated Brier score.
+        ``"length_sigmoid"`` gives texts of more than 150 and more than 400 words their own
+        offset and slope (:class:`classifier.modeling.model.Calibration`).
     aggregation : {"auto", "whole", "max", "whole_capped"}
         How a text of several passages is scored from them (see
         :data:`classifier.modeling.model.AGGREGATIONS`); ``"auto"`` picks ``max`` or

@@ -15,6 +15,7 @@ import click
 from classifier._version import __version__
 from classifier.core.config import TrainConfig
 from classifier.core.errors import ClassifierError
+from classifier.modeling.model import CALIBRATION_METHODS
 from classifier.modeling.storage import card_path
 from classifier.modeling.tables import table_format
 from classifier.workflows.inputs import MAX_POST_CHARS, InputProblem
@@ -132,10 +133,11 @@ def main(verbose: int, quiet: bool) -> None:
 )
 @click.option(
     "--calibration",
-    type=click.Choice(["auto", "none", "sigmoid", "isotonic"]),
+    type=click.Choice(["auto", *CALIBRATION_METHODS]),
     default="auto",
     show_default=True,
-    help="Score calibration; auto picks by cross-validated Brier score.",
+    help="Score calibration; auto picks by cross-validated Brier score "
+    "(length_sigmoid: long texts get their own offset and slope).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the folds and the classifier.")
 @click.option("--force", is_flag=True, help="Replace --out even when it is not a model of this package.")

@@ -402,6 +402,19 @@ def _provenance(data: TrainingData) -> list[str]:
     return lines
 
 
+def _length_calibration(mapping: Mapping[str, Any] | None) -> list[str]:
+    """The card's line on a length-aware calibration (none for other maps)."""
+    if not mapping or mapping.get("method") != "length_sigmoid":
+        return []
+    edges = mapping.get("length_edges", [])
+    bands = ", ".join(f"over {edge} words" for edge in edges) or "none"
+    return [
+        f"- Length: texts get their own offset and slope in bands of length ({bands}), fitted on "
+        "cross-validated scores; at the same log-odds a longer text never scores above a shorter "
+        "one, so a long text never scores above its most promotional passage."
+    ]
+
+
 def render_markdown(card: ModelCard) -> str:
     """Render a model card as Markdown for people.
 
@@ -455,6 +468,7 @@ def render_markdown(card: ModelCard) -> str:
             f"{name} (Brier {_fmt(v.get('brier'))}, ECE {_fmt(v.get('ece'))})"
             for name, v in card.calibration.cross_validated.items()
         ),
+        *_length_calibration(card.calibration_map),
         "",
         "## Long texts, base rate and file format",
         "",

@@ -8,7 +8,8 @@ The model scores a post in four steps:
    (:func:`classifier.text.passages.split_passages`), the log-odds of each passage, combined
    with the whole by the model's :data:`AGGREGATIONS` rule, so that length alone cannot
    make a text promotional;
-3. calibration of that log-odds into a probability (none, sigmoid or isotonic);
+3. calibration of that log-odds into a probability (none, sigmoid, isotonic, or a sigmoid
+   with its own offset and slope for long texts, never above a shorter text's);
 4. optionally, Bayes' rule for another share of promotional posts (the *prior*).
 """
 
@@ -16,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 
+from classifier.core.config import Calibration as CalibrationName
 from classifier.core.errors import ClassifierError
 from classifier.featurize.engine import LinearModel
+from classifier.text.passages import length_buckets
 
 Aggregation = Literal["whole", "max", "whole_capped"]
 #: How a long text's log-odds is built from the whole text and its passages:
@@ -31,22 +34,41 @@ Aggregation = Literal["whole", "max", "whole_capped"]
 AGGREGATIONS: tuple[str, ...] = ("whole", "max", "whole_capped")
 
 
+#: The calibration maps (the configuration's choices but ``auto``): ``length_sigmoid`` is a
+#: sigmoid with its own offset and slope for long texts.
+CALIBRATION_METHODS: tuple[str, ...] = tuple(m for m in get_args(CalibrationName) if m != "auto")
+
+
 @dataclass(frozen=True)
 class Calibration:
-    """The map from log-odds to probability.
+    """The map from log-odds (and, for ``length_sigmoid``, length) to probability.
 
     Attributes
     ----------
-    method : {"none", "sigmoid", "isotonic"}
+    method : {"none", "sigmoid", "isotonic", "length_sigmoid"}
     slope, offset : float
-        For ``sigmoid``: ``p = 1 / (1 + exp(-(slope * d + offset)))``.
+        For ``sigmoid``: ``p = 1 / (1 + exp(-(slope * d + offset)))``; for ``length_sigmoid``,
+        the map of texts of at most ``length_edges[0]`` words.
     x, y : numpy.ndarray
         For ``isotonic``: ``p`` is interpolated linearly between these points (clipped at the ends).
+    length_edges : tuple of int
+        For ``length_sigmoid``: increasing word counts. A text of more than ``length_edges[k]``
+        words adds ``length_slopes[k] * d + length_offsets[k]`` to the log-odds of the map
+        below it, but never gets more than that map gives: at the same log-odds a longer text
+        is never more promotional than a shorter one. So a long text capped at its best
+        passage's log-odds (:func:`aggregate`) never scores above that passage.
+    length_slopes, length_offsets : tuple of float
+        One per edge.
 
     Examples
     --------
     >>> Calibration("sigmoid", slope=2.0, offset=0.0).apply(np.array([0.0])).tolist()
     [0.5]
+    >>> long = Calibration(
+    ...     "length_sigmoid", length_edges=(150,), length_slopes=(0.5,), length_offsets=(-1.0,)
+    ... )
+    >>> long.apply(np.array([0.0, 0.0, 4.0]), np.array([0, 1, 1])).round(3).tolist()
+    [0.5, 0.269, 0.982]
     """
 
     method: str = "none"
@@ -54,28 +76,51 @@ class Calibration:
     offset: float = 0.0
     x: np.ndarray | None = None
     y: np.ndarray | None = None
+    length_edges: tuple[int, ...] = ()
+    length_slopes: tuple[float, ...] = ()
+    length_offsets: tuple[float, ...] = ()
 
-    def apply(self, decision: np.ndarray) -> np.ndarray:
-        """Probabilities of ``decision`` log-odds."""
+    def buckets(self, texts: Sequence[str]) -> np.ndarray:
+        """How many of :attr:`length_edges` each text is longer than (all 0 for other methods)."""
+        edges = self.length_edges if self.method == "length_sigmoid" else ()
+        return length_buckets(texts, edges)
+
+    def apply(self, decision: np.ndarray, buckets: np.ndarray | None = None) -> np.ndarray:
+        """Probabilities of ``decision`` log-odds; ``buckets`` from :meth:`buckets` (None: all 0)."""
         decision = np.asarray(decision, dtype=np.float64)
         if self.method == "isotonic":
             if self.x is None or self.y is None:
                 raise ClassifierError("isotonic calibration without its points; retrain the model")
             return np.interp(decision, self.x, self.y)
-        if self.method == "sigmoid":
-            decision = self.slope * decision + self.offset
+        if self.method in ("sigmoid", "length_sigmoid"):
+            below = self.slope * decision + self.offset
+            mapped = below
+            if self.method == "length_sigmoid" and buckets is not None:
+                steps = zip(self.length_slopes, self.length_offsets, strict=True)
+                for k, (slope, offset) in enumerate(steps, start=1):
+                    below = below + slope * decision + offset
+                    mapped = np.where(np.asarray(buckets) >= k, np.minimum(mapped, below), mapped)
+            decision = mapped
         return 1.0 / (1.0 + np.exp(-np.clip(decision, -500, 500)))
 
     def describe(self) -> dict[str, Any]:
         """JSON-ready form (the isotonic points stay in the model's arrays)."""
         out: dict[str, Any] = {"method": self.method}
-        if self.method == "sigmoid":
+        if self.method in ("sigmoid", "length_sigmoid"):
             out.update(slope=self.slope, offset=self.offset)
+        if self.method == "length_sigmoid":
+            out.update(
+                length_edges=list(self.length_edges),
+                length_slopes=list(self.length_slopes),
+                length_offsets=list(self.length_offsets),
+            )
         return out
 
     @classmethod
     def from_description(cls, mapping: Mapping[str, Any], x: np.ndarray, y: np.ndarray) -> Calibration:
         """Rebuild a calibration from :meth:`describe` and, for isotonic, its points.
+
+        Raises ``ValueError`` for an unknown method or length buckets that do not fit together.
 
         Examples
         --------
@@ -83,13 +128,26 @@ class Calibration:
         >>> Calibration.from_description({"method": "sigmoid", "slope": 2.0}, none, none).slope
         2.0
         """
-        isotonic = mapping["method"] == "isotonic"
+        method = mapping["method"]
+        if method not in CALIBRATION_METHODS:
+            raise ValueError(f"unknown calibration {method!r}")
+        isotonic = method == "isotonic"
+        edges = tuple(int(e) for e in mapping.get("length_edges", ()))
+        slopes = tuple(float(v) for v in mapping.get("length_slopes", ()))
+        offsets = tuple(float(v) for v in mapping.get("length_offsets", ()))
+        if not len(edges) == len(slopes) == len(offsets) or list(edges) != sorted(set(edges)):
+            raise ValueError("length buckets need increasing edges with one slope and one offset each")
+        if edges and (method != "length_sigmoid" or edges[0] < 1):
+            raise ValueError("length buckets belong to a length_sigmoid map, with edges of 1 word or more")
         return cls(
-            method=mapping["method"],
+            method=method,
             slope=float(mapping.get("slope", 1.0)),
             offset=float(mapping.get("offset", 0.0)),
             x=x if isotonic else None,
             y=y if isotonic else None,
+            length_edges=edges,
+            length_slopes=slopes,
+            length_offsets=offsets,
         )
 
 
@@ -164,7 +222,10 @@ class Model:
         whole, best = self.linear.decisions(texts)
         return aggregate(whole, best, self.aggregation)
 
-    def probability(self, decision: np.ndarray, prior: float | None = None) -> np.ndarray:
-        """Calibrated probabilities of log-odds, for the training share or for ``prior``."""
-        p = self.calibration.apply(decision)
+    def probability(
+        self, decision: np.ndarray, texts: Sequence[str], prior: float | None = None
+    ) -> np.ndarray:
+        """Calibrated probabilities of the log-odds ``decision`` of ``texts``, for the training
+        share or for ``prior`` (the texts' lengths matter to a ``length_sigmoid`` calibration)."""
+        p = self.calibration.apply(decision, self.calibration.buckets(texts))
         return p if prior is None else adjust_for_prior(p, self.trained_share, prior)

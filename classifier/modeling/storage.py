@@ -35,7 +35,10 @@ from classifier.modeling.model import Calibration, Model
 
 logger = logging.getLogger(__name__)
 #: The version of the model file format this package writes and reads.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+#: The oldest format this package still reads: format 3 added the length-aware calibration,
+#: which format-2 files never use, so they load as they are.
+OLDEST_FORMAT_VERSION = 2
 #: The suffix of model files.
 MODEL_SUFFIX = ".npz"
 _ARRAYS = ("columns", "idf", "coef", "cue_coef", "intercept", "isotonic_x", "isotonic_y")
@@ -253,7 +256,7 @@ def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, ModelCard]:
             f"written in model format {version}, newer than this package reads ({FORMAT_VERSION}); "
             "upgrade promo-he",
         )
-    if version < FORMAT_VERSION:
+    if version < OLDEST_FORMAT_VERSION:
         raise _refuse(path, f"written in the old model format {version}; {_PICKLE_HINT}")
     try:
         card = ModelCard.from_dict(raw)

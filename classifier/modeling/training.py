@@ -6,6 +6,7 @@ import logging
 import multiprocessing
 import os
 import platform
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -31,15 +32,22 @@ from classifier.featurize.scaling import LogRatioScaling
 from classifier.modeling.card import AggregationChoice, CalibrationChoice, ModelCard, TrainingData
 from classifier.modeling.dataset import LabelledPosts
 from classifier.modeling.metrics import choose_threshold, expected_calibration_error, summarize
-from classifier.modeling.model import Calibration, Model, aggregate
+from classifier.modeling.model import CALIBRATION_METHODS, Calibration, Model, aggregate
 from classifier.modeling.pipeline import build_pipeline
 from classifier.modeling.storage import save_model
+from classifier.text.passages import length_buckets
 
 logger = logging.getLogger(__name__)
 MIN_PER_LABEL = 10
 #: The fewest posts of your own that ``promo train --add`` learns from: fewer cannot be told from noise.
 MIN_ADDED = 10
-CALIBRATIONS = ("none", "sigmoid", "isotonic")
+CALIBRATIONS = CALIBRATION_METHODS
+#: The word counts above which ``length_sigmoid`` gives texts their own offset and slope: the
+#: issue's bands of long (over 150 words) and very long (over 400) texts, not tuned.
+LENGTH_EDGES = (150, 400)
+#: An edge is used only when at least this many training posts of each label are longer:
+#: fewer cannot fit an offset and a slope of their own.
+MIN_PER_LENGTH_BUCKET = 30
 
 
 @dataclass
@@ -109,7 +117,7 @@ def _check_trainable(posts: LabelledPosts, config: TrainConfig) -> None:
 
 
 def _calibrated_out_of_fold(
-    decision: np.ndarray, y: np.ndarray, method: str, folds: StratifiedKFold
+    decision: np.ndarray, y: np.ndarray, method: str, folds: StratifiedKFold, lengths: _Lengths
 ) -> np.ndarray:
     """Out-of-fold calibrated probabilities from out-of-fold decision values."""
     if method == "none":
@@ -120,9 +128,69 @@ def _calibrated_out_of_fold(
         return np.asarray(cross_val_predict(platt, column, y, cv=folds, method="predict_proba")[:, 1])
     probabilities = np.empty_like(decision, dtype=float)
     for fit_rows, test_rows in folds.split(column, y):
+        if method == "length_sigmoid":
+            fitted = _fit_length_sigmoid(decision[fit_rows], y[fit_rows], lengths.subset(fit_rows))
+            probabilities[test_rows] = fitted.apply(decision[test_rows], lengths.buckets[test_rows])
+            continue
         xs, ys = centered_isotonic_points(decision[fit_rows], y[fit_rows])
         probabilities[test_rows] = np.interp(decision[test_rows], xs, ys)
     return probabilities
+
+
+@dataclass(frozen=True)
+class _Lengths:
+    """The length buckets of the training posts under the edges that training uses."""
+
+    edges: tuple[int, ...]
+    buckets: np.ndarray
+
+    @classmethod
+    def of(cls, texts: Sequence[str], y: np.ndarray) -> _Lengths:
+        """The :data:`LENGTH_EDGES` that at least :data:`MIN_PER_LENGTH_BUCKET` posts of each label exceed."""
+        counts = length_buckets(texts, LENGTH_EDGES)
+        edges = tuple(
+            edge
+            for k, edge in enumerate(LENGTH_EDGES, start=1)
+            if min(int(np.sum((counts >= k) & (y == label))) for label in (0, 1)) >= MIN_PER_LENGTH_BUCKET
+        )
+        return cls(edges, length_buckets(texts, edges))
+
+    def subset(self, rows: np.ndarray) -> _Lengths:
+        return _Lengths(self.edges, self.buckets[rows])
+
+
+def _length_columns(decision: np.ndarray, buckets: np.ndarray, n_edges: int) -> np.ndarray:
+    """The log-odds, then one indicator per edge, then the log-odds times each indicator."""
+    above = np.stack([(buckets >= k).astype(float) for k in range(1, n_edges + 1)], axis=1)
+    return np.c_[decision, above, decision[:, None] * above]
+
+
+def _fit_length_sigmoid(decision: np.ndarray, y: np.ndarray, lengths: _Lengths) -> Calibration:
+    """A sigmoid with its own offset and slope above each length edge (logistic regression)."""
+    n = len(lengths.edges)
+    fitted = LogisticRegression(C=1e6, max_iter=2000).fit(_length_columns(decision, lengths.buckets, n), y)
+    coef = fitted.coef_[0]
+    return Calibration(
+        "length_sigmoid",
+        slope=float(coef[0]),
+        offset=float(fitted.intercept_[0]),
+        length_edges=lengths.edges,
+        length_offsets=tuple(float(v) for v in coef[1 : n + 1]),
+        length_slopes=tuple(float(v) for v in coef[n + 1 :]),
+    )
+
+
+def _length_sigmoid_usable(decision: np.ndarray, y: np.ndarray, lengths: _Lengths) -> str | None:
+    """Why a length-aware sigmoid cannot be fitted here (None when it can)."""
+    if not lengths.edges:
+        return (
+            f"too few long texts for a length-aware calibration (it needs {MIN_PER_LENGTH_BUCKET} posts "
+            f"of each label over {LENGTH_EDGES[0]} words)"
+        )
+    fitted = _fit_length_sigmoid(decision, y, lengths)
+    if np.any(np.cumsum((fitted.slope, *fitted.length_slopes)) <= 0):
+        return "a length-aware calibration would reverse the score order of some lengths on this data"
+    return None
 
 
 def centered_isotonic_points(decision: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -170,11 +238,13 @@ def _sigmoid_keeps_order(decision: np.ndarray, y: np.ndarray) -> bool:
     return bool(platt.coef_[0, 0] > 0)
 
 
-def _fit_calibration(decision: np.ndarray, y: np.ndarray, method: str) -> Calibration:
+def _fit_calibration(decision: np.ndarray, y: np.ndarray, method: str, lengths: _Lengths) -> Calibration:
     """The calibration map fitted on all out-of-fold decision values."""
     if method == "sigmoid":
         platt = LogisticRegression(C=1e6, max_iter=1000).fit(decision.reshape(-1, 1), y)
         return Calibration("sigmoid", slope=float(platt.coef_[0, 0]), offset=float(platt.intercept_[0]))
+    if method == "length_sigmoid":
+        return _fit_length_sigmoid(decision, y, lengths)
     if method == "isotonic":
         xs, ys = centered_isotonic_points(decision, y)
         return Calibration("isotonic", x=xs, y=ys)
@@ -369,11 +439,17 @@ def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedMod
     methods = CALIBRATIONS if config.calibration == "auto" else (config.calibration,)
     candidates: dict[str, dict[str, float]] = {}
     calibrated: dict[str, np.ndarray] = {}
+    lengths = _Lengths.of(texts, y)
     for method in methods:
         if method == "sigmoid" and config.calibration == "auto" and not _sigmoid_keeps_order(decision, y):
             logger.info("sigmoid calibration would reverse the score order on this data; not considered")
             continue
-        calibrated[method] = _calibrated_out_of_fold(decision, y, method, folds)
+        if method == "length_sigmoid" and (why := _length_sigmoid_usable(decision, y, lengths)):
+            if config.calibration == "auto":
+                logger.info("%s; not considered", why)
+                continue
+            raise ClassifierError(f"{why}; choose another calibration")
+        calibrated[method] = _calibrated_out_of_fold(decision, y, method, folds, lengths)
         candidates[method] = {
             "brier": float(np.mean((calibrated[method] - y) ** 2)),
             "ece": expected_calibration_error(y, calibrated[method]),
@@ -391,7 +467,7 @@ def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedMod
     logger.info("aggregation %s, calibration %s, threshold %.3f", aggregation, chosen, threshold)
     model = Model(
         linear=export_linear(pipeline),
-        calibration=_fit_calibration(decision, y, chosen),
+        calibration=_fit_calibration(decision, y, chosen, lengths),
         threshold=threshold,
         aggregation=aggregation,
         trained_share=float(y.mean()),

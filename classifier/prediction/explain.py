@@ -237,7 +237,7 @@ def explain(model: Model, text: str, prior: float | None = None) -> Explanation:
         )
     )
     log_odds = linear.intercept + float(sum(c.weight for c in contributions))
-    score = float(model.probability(np.array([log_odds]), prior)[0])
+    score = float(model.probability(np.array([log_odds]), [text], prior)[0])
     passage = None if chosen is None else batch.layout[0][chosen]
     return Explanation(
         score=score,

@@ -222,8 +222,8 @@ class Predictor:
         scores = np.full(len(texts), np.nan)
         judged = [i for i, reason in enumerate(unjudgeable_reasons(texts)) if reason is None]
         if judged:
-            decision = self.model.decision([texts[i] for i in judged])
-            scores[judged] = self.model.probability(decision, self.prior)
+            kept = [texts[i] for i in judged]
+            scores[judged] = self.model.probability(self.model.decision(kept), kept, self.prior)
         return scores
 
     def score(self, text: str) -> float:
@@ -273,7 +273,8 @@ class Predictor:
         spans = batch.layout[0]
         if len(spans) == 1:  # judged whole: the text without its surrounding white space
             spans = [stripped_span(text)]
-        scores = self.model.probability(self.model.linear.piece_decisions(batch), self.prior)
+        pieces = [text[a:b] for a, b in spans]
+        scores = self.model.probability(self.model.linear.piece_decisions(batch), pieces, self.prior)
         return [Passage(a, b, text[a:b], float(s)) for (a, b), s in zip(spans, scores, strict=True)]
 
     def disclosure(self, text: str) -> Disclosure:

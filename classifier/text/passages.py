@@ -181,6 +181,30 @@ def may_have_passages(texts: Sequence[str], min_words: int = 0) -> np.ndarray:
     return (counts >= MIN_SENTENCES - 1) & (words >= min_words)
 
 
+def length_buckets(texts: Sequence[str], edges: Sequence[int]) -> np.ndarray:
+    """How many of ``edges`` each text's length in words (split on white space) is above.
+
+    A text of ``n`` words has at least ``2n - 1`` characters, so only texts longer than
+    twice the smallest edge are split and counted: short posts cost one ``len``.
+
+    Examples
+    --------
+    >>> length_buckets(["שלום לכולם", "א " * 200, "א " * 500], (150, 400)).tolist()
+    [0, 1, 2]
+    >>> length_buckets(["א " * 150], (150,)).tolist()
+    [0]
+    """
+    out = np.zeros(len(texts), dtype=np.int64)
+    if not len(edges):
+        return out
+    shortest = 2 * min(edges) + 1
+    for i, text in enumerate(texts):
+        if len(text) >= shortest:
+            words = len(text.split())
+            out[i] = sum(words > edge for edge in edges)
+    return out
+
+
 def judged_passages(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
     """The passages each text is judged by: several for a long text, else the whole text alone.
 
