@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO))
 from classifier import Predictor, TrainConfig, train  # noqa: E402
 from classifier.modeling.metrics import summarize  # noqa: E402
 from classifier.modeling.training import LENGTH_EDGES  # noqa: E402
+from classifier.text.passages import length_buckets  # noqa: E402
 from classifier.workflows.corpus import load_corpus  # noqa: E402
 from classifier.workflows.default_model import DEFAULT_PRIOR, at_corpus_share, corpus_config  # noqa: E402
 
@@ -41,7 +42,7 @@ LONG = LENGTH_EDGES[0]
 def main() -> None:
     training, heldout = load_corpus("train"), load_corpus("heldout")
     held_texts, held_y = list(heldout.texts), np.asarray(heldout.labels)
-    long = np.array([len(t.split()) > LONG for t in held_texts])
+    long = length_buckets(held_texts, (LONG,)) > 0
     real = RealSets()
     real_texts = real.texts()
     rows = []

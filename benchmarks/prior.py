@@ -67,7 +67,7 @@ def main() -> None:
     half = np.array([hashlib.sha256(f"0:{t}".encode()).digest()[0] % 2 == 0 for t in texts])
     predictor = Predictor.load(prior=None)
     trained = predictor.model.trained_share
-    base = predictor.model.probability(predictor.model.decision(texts))  # the training share
+    base = predictor.model.probability(predictor.model.decision(texts), texts)  # the training share
     judged = ~np.isnan(predictor.score_many(texts))
     threshold = predictor.threshold
     lines = [

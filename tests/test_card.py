@@ -79,9 +79,9 @@ cards = st.builds(
     config=st.builds(TrainConfig, min_df=st.integers(1, 5), C=st.floats(0.1, 100), seed=counts),
     calibration=st.builds(
         CalibrationChoice,
-        chosen=st.sampled_from(["none", "sigmoid", "isotonic"]),
+        chosen=st.sampled_from(["none", "sigmoid", "isotonic", "length_sigmoid"]),
         cross_validated=st.dictionaries(
-            st.sampled_from(["none", "sigmoid", "isotonic"]),
+            st.sampled_from(["none", "sigmoid", "isotonic", "length_sigmoid"]),
             st.fixed_dictionaries({"brier": shares, "ece": shares}),
         ),
     ),
@@ -103,7 +103,21 @@ cards = st.builds(
     features=st.none() | st.builds(FeatureSettings, bits=st.integers(8, 24)),
     calibration_map=st.none()
     | st.just({"method": "none"})
-    | st.builds(lambda s, o: {"method": "sigmoid", "slope": s, "offset": o}, shares, shares),
+    | st.builds(lambda s, o: {"method": "sigmoid", "slope": s, "offset": o}, shares, shares)
+    | st.builds(
+        lambda s, o, ls, lo: {
+            "method": "length_sigmoid",
+            "slope": s,
+            "offset": o,
+            "length_edges": [150, 400],
+            "length_slopes": [ls, ls],
+            "length_offsets": [lo, lo],
+        },
+        shares,
+        shares,
+        shares,
+        shares,
+    ),
     aggregation=st.none() | st.sampled_from(["whole", "max", "whole_capped"]),
     trained_share=optional_shares,
     arrays_sha256=st.none() | names,

@@ -24,7 +24,7 @@ finite = st.floats(-20, 20, allow_nan=False)
 
 
 @given(
-    st.lists(st.text(alphabet="אב \n\t.", max_size=40), max_size=8),
+    st.lists(st.text(alphabet="אב \n\t.\x1c\x85\u2028\xa0", max_size=40), max_size=8),
     st.lists(st.integers(1, 12), min_size=1, max_size=3, unique=True),
 )
 def test_length_buckets_count_the_edges_a_texts_word_count_is_above(
@@ -71,29 +71,88 @@ def test_a_long_text_gets_its_own_offset_and_slope_only_where_that_lowers_its_sc
     assert Calibration("sigmoid").buckets([long]).tolist() == [0]
 
 
+BAND = {"method": "length_sigmoid", "slope": 1.0, "offset": 0.0}
+
+
 @pytest.mark.parametrize(
-    "mapping",
+    ("mapping", "reason"),
     [
-        {"method": "platt"},
-        {
-            "method": "length_sigmoid",
-            "length_edges": [150, 400],
-            "length_slopes": [0.1],
-            "length_offsets": [0.1],
-        },
-        {
-            "method": "length_sigmoid",
-            "length_edges": [400, 150],
-            "length_slopes": [0, 0],
-            "length_offsets": [0, 0],
-        },
-        {"method": "sigmoid", "length_edges": [150], "length_slopes": [0.1], "length_offsets": [0.1]},
-        {"method": "length_sigmoid", "length_edges": [0], "length_slopes": [0.1], "length_offsets": [0.1]},
+        ({"method": "platt"}, "unknown calibration"),
+        ({**BAND, "length_edges": [150, 400], "length_slopes": [0.1], "length_offsets": [0.1]}, "increasing"),
+        (
+            {**BAND, "length_edges": [400, 150], "length_slopes": [0, 0], "length_offsets": [0, 0]},
+            "increasing",
+        ),
+        (
+            {"method": "sigmoid", "length_edges": [150], "length_slopes": [0.1], "length_offsets": [0.1]},
+            "belong",
+        ),
+        ({**BAND, "length_edges": [0], "length_slopes": [0.1], "length_offsets": [0.1]}, "1 word or more"),
+        ({**BAND, "length_edges": "15", "length_slopes": [0.1], "length_offsets": [0.1]}, "whole numbers"),
+        ({**BAND, "length_edges": [150.9], "length_slopes": [0.1], "length_offsets": [0.1]}, "whole numbers"),
+        ({**BAND, "length_edges": [True], "length_slopes": [0.1], "length_offsets": [0.1]}, "whole numbers"),
+        ({**BAND, "length_edges": [150], "length_slopes": [float("nan")], "length_offsets": [0.1]}, "finite"),
+        ({**BAND, "slope": float("inf")}, "finite"),
+        ({**BAND, "length_edges": [150], "length_slopes": [-1.5], "length_offsets": [0.0]}, "reverse"),
     ],
 )
-def test_a_calibration_that_does_not_fit_together_is_refused(mapping: dict[str, object]) -> None:
-    with pytest.raises(ValueError):
+def test_a_calibration_that_does_not_fit_together_is_refused(mapping: dict[str, object], reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
         Calibration.from_description(mapping, np.zeros(0), np.zeros(0))
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        {"length_edges": [float("inf"), 400]},
+        {"length_slopes": [float("nan"), 0.1]},
+        {"length_slopes": [-5.0, 0.1]},
+    ],
+    ids=["infinite edge", "nan slope", "falling band"],
+)
+def test_a_model_file_with_a_broken_length_calibration_is_refused_in_one_line(
+    length_model: tuple[Path, LabelledPosts], tmp_path: Path, edits: dict[str, object]
+) -> None:
+    path, _ = length_model
+    with np.load(path, allow_pickle=False) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    card = json.loads(bytes(arrays["card"]).decode("utf-8"))
+    card["calibration_map"].update(edits)
+    broken = dict(arrays, card=np.frombuffer(json.dumps(card).encode("utf-8"), dtype=np.uint8))
+    np.savez_compressed(tmp_path / "broken.npz", **broken)
+    with pytest.raises(ClassifierError, match=r"broken\.npz: its card does not describe its arrays"):
+        load_model(tmp_path / "broken.npz")
+
+
+@given(
+    finite, finite, st.lists(st.tuples(st.floats(0.01, 5), finite), min_size=1, max_size=3), finite, finite
+)
+def test_within_a_band_the_score_rises_with_the_log_odds(
+    slope: float, offset: float, steps: list[tuple[float, float]], low: float, high: float
+) -> None:
+    slope = abs(slope) + 0.01  # every band's slope positive: the training's condition
+    calibration = Calibration(
+        "length_sigmoid",
+        slope=slope,
+        offset=offset,
+        length_edges=tuple(100 * (k + 1) for k in range(len(steps))),
+        length_slopes=tuple(s for s, _ in steps),
+        length_offsets=tuple(o for _, o in steps),
+    )
+    low, high = sorted((low, high))
+    for bucket in range(len(steps) + 1):
+        scores = calibration.apply(np.array([low, high]), np.array([bucket, bucket]))
+        assert scores[0] <= scores[1]
+
+
+def test_probability_needs_one_text_for_each_log_odds(length_model: tuple[Path, LabelledPosts]) -> None:
+    model, _ = load_model(length_model[0])
+    with pytest.raises(ClassifierError, match="one text for each log-odds"):
+        model.probability(np.zeros(3), ["שלום"])
+    with pytest.raises(ClassifierError, match="one text for each log-odds"):
+        model.probability(np.zeros(4), "שלום")
+    with pytest.raises(ClassifierError, match="length buckets"):
+        model.calibration.apply(np.zeros(1))
 
 
 def _with_long_texts(n_long: int) -> LabelledPosts:
@@ -106,6 +165,43 @@ def _with_long_texts(n_long: int) -> LabelledPosts:
             texts.append("\n\n".join(rng.choice(pool) for _ in range(24 + i % 30)))
             labels.append(label)
     return LabelledPosts(texts=texts, labels=labels)
+
+
+@pytest.fixture(scope="module")
+def length_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, LabelledPosts]:
+    """A model with a length-aware calibration, saved, and the posts it was trained on."""
+    posts = _with_long_texts(3 * MIN_PER_LENGTH_BUCKET)
+    trained = train(posts, TrainConfig(min_df=1, cv_folds=4, calibration="length_sigmoid"))
+    path = tmp_path_factory.mktemp("length") / "long.npz"
+    save_model(trained.model, trained.card, path)
+    return path, posts
+
+
+def test_a_long_text_never_scores_above_its_best_passage(length_model: tuple[Path, LabelledPosts]) -> None:
+    predictor = Predictor(*load_model(length_model[0]))
+    long = [t for t in length_model[1].texts if len(t.split()) > LENGTH_EDGES[0]]
+    scores = predictor.score_many(long)
+    for text, score in zip(long[:40], scores[:40], strict=False):
+        passages = predictor.passages(text)
+        assert len(passages) > 1
+        assert score <= max(p.score for p in passages) + 1e-12
+        assert predictor.explain(text).score == pytest.approx(score)
+
+
+def test_only_the_edges_with_enough_long_texts_of_each_label_are_used() -> None:
+    rng = random.Random(1)
+    texts, labels = PROMOTIONAL + ORGANIC, [1] * len(PROMOTIONAL) + [0] * len(ORGANIC)
+    for label, pool in ((1, PROMOTIONAL), (0, ORGANIC)):
+        for _ in range(MIN_PER_LENGTH_BUCKET + 5):  # 20 posts: about 240 words, under 400
+            texts.append("\n\n".join(rng.choice(pool) for _ in range(20)))
+            labels.append(label)
+    assert max(len(t.split()) for t in texts) <= LENGTH_EDGES[1]
+    posts = LabelledPosts(texts=texts, labels=labels)
+    assert (
+        "length_sigmoid" in train(posts, TrainConfig(min_df=1, cv_folds=4)).card.calibration.cross_validated
+    )
+    chosen = train(posts, TrainConfig(min_df=1, cv_folds=4, calibration="length_sigmoid")).model.calibration
+    assert chosen.length_edges == LENGTH_EDGES[:1]
 
 
 def test_training_fits_and_stores_a_length_aware_calibration(tmp_path: Path) -> None:

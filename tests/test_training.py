@@ -17,7 +17,13 @@ from classifier import ClassifierError, Predictor, TrainConfig, train
 from classifier.featurize.engine import CUE_LIST, engine_fingerprint
 from classifier.modeling import training
 from classifier.modeling.dataset import LabelledPosts
-from classifier.modeling.storage import FORMAT_VERSION, card_path, load_model, markdown_card_path, save_model
+from classifier.modeling.storage import (
+    OLDEST_FORMAT_VERSION,
+    card_path,
+    load_model,
+    markdown_card_path,
+    save_model,
+)
 from classifier.modeling.training import TrainedModel
 
 #: The card fields that saving adds (what rebuilds the model from its arrays).
@@ -116,7 +122,7 @@ def test_save_writes_model_and_card_and_round_trips(tiny_model: TrainedModel, tm
     tiny_model.save(path)
     model, card = load_model(path)
     assert replace(card, **dict.fromkeys(STORED_FIELDS)) == tiny_model.card
-    assert card.format_version == FORMAT_VERSION and card.threshold == model.threshold
+    assert card.format_version == OLDEST_FORMAT_VERSION and card.threshold == model.threshold
     assert card.features == tiny_model.model.linear.settings and card.cue_list == CUE_LIST
     assert card_path(path).read_text(encoding="utf-8").startswith("{")
     markdown = markdown_card_path(path).read_text(encoding="utf-8")

@@ -107,7 +107,7 @@ class CalibrationChoice:
 
     Parameters
     ----------
-    chosen : {"none", "sigmoid", "isotonic"}
+    chosen : {"none", "sigmoid", "isotonic", "length_sigmoid"}
     cross_validated : mapping of str to mapping of str to float
         By candidate method: its out-of-fold ``brier`` score and ``ece``.
 
@@ -372,8 +372,9 @@ class ModelCard:
 _CARD_KEYS = frozenset(f.name for f in fields(ModelCard)) - {"extra"}
 
 
-def _fmt(value: object) -> str:
-    return f"{value:.3f}" if isinstance(value, float) else "n/a" if value is None else str(value)
+def _fmt(value: object, digits: int = 3) -> str:
+    """A float to ``digits`` decimals (Brier scores of rival calibrations differ in the fourth)."""
+    return f"{value:.{digits}f}" if isinstance(value, float) else "n/a" if value is None else str(value)
 
 
 def _metrics_table(named: list[tuple[str, Metrics]]) -> list[str]:
@@ -402,16 +403,21 @@ def _provenance(data: TrainingData) -> list[str]:
     return lines
 
 
-def _length_calibration(mapping: Mapping[str, Any] | None) -> list[str]:
+def _length_calibration(mapping: Mapping[str, Any] | None, aggregation: str | None) -> list[str]:
     """The card's line on a length-aware calibration (none for other maps)."""
     if not mapping or mapping.get("method") != "length_sigmoid":
         return []
     edges = mapping.get("length_edges", [])
     bands = ", ".join(f"over {edge} words" for edge in edges) or "none"
+    capped = (
+        ", so a long text never scores above its most promotional passage"
+        if aggregation in ("max", "whole_capped")
+        else ""
+    )
     return [
         f"- Length: texts get their own offset and slope in bands of length ({bands}), fitted on "
         "cross-validated scores; at the same log-odds a longer text never scores above a shorter "
-        "one, so a long text never scores above its most promotional passage."
+        f"one{capped}."
     ]
 
 
@@ -465,10 +471,10 @@ def render_markdown(card: ModelCard) -> str:
         f"- Threshold: {_fmt(card.threshold)} ({card.threshold_rule}, chosen on cross-validated scores).",
         f"- Calibration: {card.calibration.chosen}; cross-validated candidates: "
         + ", ".join(
-            f"{name} (Brier {_fmt(v.get('brier'))}, ECE {_fmt(v.get('ece'))})"
+            f"{name} (Brier {_fmt(v.get('brier'), 4)}, ECE {_fmt(v.get('ece'))})"
             for name, v in card.calibration.cross_validated.items()
         ),
-        *_length_calibration(card.calibration_map),
+        *_length_calibration(card.calibration_map, card.aggregation),
         "",
         "## Long texts, base rate and file format",
         "",

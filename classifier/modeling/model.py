@@ -86,16 +86,19 @@ class Calibration:
         return length_buckets(texts, edges)
 
     def apply(self, decision: np.ndarray, buckets: np.ndarray | None = None) -> np.ndarray:
-        """Probabilities of ``decision`` log-odds; ``buckets`` from :meth:`buckets` (None: all 0)."""
+        """Probabilities of ``decision`` log-odds; ``buckets`` from :meth:`buckets` (needed by
+        ``length_sigmoid``, ignored by the others)."""
         decision = np.asarray(decision, dtype=np.float64)
         if self.method == "isotonic":
             if self.x is None or self.y is None:
                 raise ClassifierError("isotonic calibration without its points; retrain the model")
             return np.interp(decision, self.x, self.y)
+        if self.method == "length_sigmoid" and buckets is None:
+            raise ClassifierError("a length-aware calibration needs the texts' length buckets (buckets())")
         if self.method in ("sigmoid", "length_sigmoid"):
             below = self.slope * decision + self.offset
             mapped = below
-            if self.method == "length_sigmoid" and buckets is not None:
+            if buckets is not None:
                 steps = zip(self.length_slopes, self.length_offsets, strict=True)
                 for k, (slope, offset) in enumerate(steps, start=1):
                     below = below + slope * decision + offset
@@ -132,23 +135,44 @@ class Calibration:
         if method not in CALIBRATION_METHODS:
             raise ValueError(f"unknown calibration {method!r}")
         isotonic = method == "isotonic"
-        edges = tuple(int(e) for e in mapping.get("length_edges", ()))
-        slopes = tuple(float(v) for v in mapping.get("length_slopes", ()))
-        offsets = tuple(float(v) for v in mapping.get("length_offsets", ()))
+        edges = tuple(_whole_numbers(mapping.get("length_edges", []), "length_edges"))
+        slopes = tuple(_finite(mapping.get("length_slopes", []), "length_slopes"))
+        offsets = tuple(_finite(mapping.get("length_offsets", []), "length_offsets"))
+        slope, offset = _finite([mapping.get("slope", 1.0), mapping.get("offset", 0.0)], "slope and offset")
         if not len(edges) == len(slopes) == len(offsets) or list(edges) != sorted(set(edges)):
             raise ValueError("length buckets need increasing edges with one slope and one offset each")
         if edges and (method != "length_sigmoid" or edges[0] < 1):
             raise ValueError("length buckets belong to a length_sigmoid map, with edges of 1 word or more")
+        if method == "length_sigmoid" and np.any(np.cumsum((slope, *slopes)) <= 0):
+            raise ValueError("a length band whose slope is not positive would reverse the score order")
         return cls(
             method=method,
-            slope=float(mapping.get("slope", 1.0)),
-            offset=float(mapping.get("offset", 0.0)),
+            slope=slope,
+            offset=offset,
             x=x if isotonic else None,
             y=y if isotonic else None,
             length_edges=edges,
             length_slopes=slopes,
             length_offsets=offsets,
         )
+
+
+def _whole_numbers(values: object, name: str) -> list[int]:
+    """``values`` if it is a JSON list of whole numbers (not booleans), else ValueError."""
+    if not isinstance(values, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in values
+    ):
+        raise ValueError(f"{name} must be a list of whole numbers")
+    return [int(v) for v in values]
+
+
+def _finite(values: object, name: str) -> list[float]:
+    """``values`` as floats if it is a JSON list of finite numbers, else ValueError."""
+    if not isinstance(values, list) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v) for v in values
+    ):
+        raise ValueError(f"{name} must be finite numbers")
+    return [float(v) for v in values]
 
 
 def adjust_for_prior(probability: np.ndarray, trained_share: float, prior: float) -> np.ndarray:
@@ -227,5 +251,8 @@ class Model:
     ) -> np.ndarray:
         """Calibrated probabilities of the log-odds ``decision`` of ``texts``, for the training
         share or for ``prior`` (the texts' lengths matter to a ``length_sigmoid`` calibration)."""
+        decision = np.asarray(decision, dtype=np.float64)
+        if isinstance(texts, str) or len(texts) != len(decision):
+            raise ClassifierError("probability() needs one text for each log-odds, in the same order")
         p = self.calibration.apply(decision, self.calibration.buckets(texts))
         return p if prior is None else adjust_for_prior(p, self.trained_share, prior)

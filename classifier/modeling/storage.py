@@ -37,7 +37,8 @@ logger = logging.getLogger(__name__)
 #: The version of the model file format this package writes and reads.
 FORMAT_VERSION = 3
 #: The oldest format this package still reads: format 3 added the length-aware calibration,
-#: which format-2 files never use, so they load as they are.
+#: which format-2 files never use, so they load as they are; models without it are still
+#: written as format 2 (:func:`format_version_of`).
 OLDEST_FORMAT_VERSION = 2
 #: The suffix of model files.
 MODEL_SUFFIX = ".npz"
@@ -145,10 +146,16 @@ def model_arrays(model: Model) -> dict[str, np.ndarray]:
     }
 
 
+def format_version_of(model: Model) -> int:
+    """The oldest format that holds ``model``: :data:`FORMAT_VERSION` only for a length-aware
+    calibration, so that packages reading format 2 still load every other model."""
+    return FORMAT_VERSION if model.calibration.method == "length_sigmoid" else OLDEST_FORMAT_VERSION
+
+
 def model_card_fields(model: Model) -> dict[str, Any]:
     """What the card must say for a model to be rebuilt from its arrays (fields of :class:`ModelCard`)."""
     return {
-        "format_version": FORMAT_VERSION,
+        "format_version": format_version_of(model),
         "features": model.linear.settings,
         "threshold": model.threshold,
         "calibration_map": model.calibration.describe(),
@@ -289,7 +296,7 @@ def _load(stream: BinaryIO, path: Path, head: bytes) -> tuple[Model, ModelCard]:
         )
     try:
         return _model_of(arrays, card), card
-    except (KeyError, TypeError, ValueError, IndexError) as error:
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError) as error:
         raise _refuse(path, f"its card does not describe its arrays ({error}); retrain it") from None
 
 

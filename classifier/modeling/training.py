@@ -156,6 +156,7 @@ class _Lengths:
         return cls(edges, length_buckets(texts, edges))
 
     def subset(self, rows: np.ndarray) -> _Lengths:
+        """The buckets of ``rows`` only, under the same edges."""
         return _Lengths(self.edges, self.buckets[rows])
 
 
@@ -187,10 +188,14 @@ def _length_sigmoid_usable(decision: np.ndarray, y: np.ndarray, lengths: _Length
             f"too few long texts for a length-aware calibration (it needs {MIN_PER_LENGTH_BUCKET} posts "
             f"of each label over {LENGTH_EDGES[0]} words)"
         )
-    fitted = _fit_length_sigmoid(decision, y, lengths)
-    if np.any(np.cumsum((fitted.slope, *fitted.length_slopes)) <= 0):
+    if not _keeps_order(_fit_length_sigmoid(decision, y, lengths)):
         return "a length-aware calibration would reverse the score order of some lengths on this data"
     return None
+
+
+def _keeps_order(calibration: Calibration) -> bool:
+    """Whether every length band's map rises with the log-odds."""
+    return bool(np.all(np.cumsum((calibration.slope, *calibration.length_slopes)) > 0))
 
 
 def centered_isotonic_points(decision: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -413,8 +418,10 @@ def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedMod
     Raises
     ------
     ClassifierError
-        With fewer than two labels, fewer than ten posts of a label, or an unreachable
-        target precision.
+        With fewer than two labels, fewer than ten posts of a label, an unreachable
+        target precision, or ``calibration="length_sigmoid"`` on too few long texts (fewer
+        than :data:`MIN_PER_LENGTH_BUCKET` of each label over 150 words) or where it would
+        reverse the score order.
 
     Examples
     --------

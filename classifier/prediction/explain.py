@@ -15,9 +15,10 @@ attributed exactly:
 
 So the items plus the intercept add up to the log-odds exactly. When the model judges
 a long text by its most promotional passage (:data:`classifier.modeling.model.AGGREGATIONS`),
-the passage that decided the score is explained, with offsets in the whole post. The
-calibrated score is a monotone function of the log-odds, so the items explain the
-ranking rather than the calibrated value itself.
+the passage that decided the score is explained, with offsets in the whole post. Among
+texts of the same length band (:class:`classifier.modeling.model.Calibration`) the calibrated
+score is a monotone function of the log-odds, so the items explain the ranking rather than
+the calibrated value itself.
 """
 
 from __future__ import annotations
