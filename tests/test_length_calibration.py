@@ -35,11 +35,9 @@ def test_length_buckets_count_the_edges_a_texts_word_count_is_above(
     assert length_buckets(texts, edges).tolist() == expected
 
 
-@given(finite, finite, st.lists(st.tuples(finite, finite), min_size=1, max_size=3), finite)
-def test_at_the_same_log_odds_a_longer_text_never_scores_higher(
-    slope: float, offset: float, steps: list[tuple[float, float]], decision: float
-) -> None:
-    calibration = Calibration(
+def _bands(slope: float, offset: float, steps: list[tuple[float, float]]) -> Calibration:
+    """A length-aware map with one band every 100 words, of the given (slope, offset) steps."""
+    return Calibration(
         "length_sigmoid",
         slope=slope,
         offset=offset,
@@ -47,6 +45,13 @@ def test_at_the_same_log_odds_a_longer_text_never_scores_higher(
         length_slopes=tuple(s for s, _ in steps),
         length_offsets=tuple(o for _, o in steps),
     )
+
+
+@given(finite, finite, st.lists(st.tuples(finite, finite), min_size=1, max_size=3), finite)
+def test_at_the_same_log_odds_a_longer_text_never_scores_higher(
+    slope: float, offset: float, steps: list[tuple[float, float]], decision: float
+) -> None:
+    calibration = _bands(slope, offset, steps)
     buckets = np.arange(len(steps) + 1)
     scores = calibration.apply(np.full(len(buckets), decision), buckets)
     assert np.all(np.diff(scores) <= 0), scores
@@ -131,14 +136,7 @@ def test_within_a_band_the_score_rises_with_the_log_odds(
     slope: float, offset: float, steps: list[tuple[float, float]], low: float, high: float
 ) -> None:
     slope = abs(slope) + 0.01  # every band's slope positive: the training's condition
-    calibration = Calibration(
-        "length_sigmoid",
-        slope=slope,
-        offset=offset,
-        length_edges=tuple(100 * (k + 1) for k in range(len(steps))),
-        length_slopes=tuple(s for s, _ in steps),
-        length_offsets=tuple(o for _, o in steps),
-    )
+    calibration = _bands(slope, offset, steps)
     low, high = sorted((low, high))
     for bucket in range(len(steps) + 1):
         scores = calibration.apply(np.array([low, high]), np.array([bucket, bucket]))
