@@ -24,7 +24,7 @@ finite = st.floats(-20, 20, allow_nan=False)
 
 
 @given(
-    st.lists(st.text(alphabet="אב \n\t.\x1c\x85\u2028\xa0", max_size=40), max_size=8),
+    st.lists(st.text(alphabet="אב \n\t.\x1c\x85\u2028\xa0\x00", max_size=40), max_size=8),
     st.lists(st.integers(1, 12), min_size=1, max_size=3, unique=True),
 )
 def test_length_buckets_count_the_edges_a_texts_word_count_is_above(

@@ -176,9 +176,14 @@ def may_have_passages(texts: Sequence[str], min_words: int = 0) -> np.ndarray:
     space = lookup(SPACE, codes) | (codes == 0)
     ends = lookup(SENTENCE_END, codes[:-1]) & space[1:]
     counts = np.bincount(owner[:-1][ends], minlength=n)[:n]
+    return (counts >= MIN_SENTENCES - 1) & (_words(owner, space, n) >= min_words)
+
+
+def _words(owner: np.ndarray, space: np.ndarray, n: int) -> np.ndarray:
+    """Words per text (as ``str.split()`` counts them) of code points joined by NUL
+    (:func:`classifier.text.chars.per_text`), given which code points are white space or NUL."""
     starts = ~space & np.concatenate(([True], space[:-1]))  # a word begins after white space
-    words = np.bincount(owner[starts], minlength=n)[:n]
-    return (counts >= MIN_SENTENCES - 1) & (words >= min_words)
+    return np.bincount(owner[starts], minlength=n)[:n]
 
 
 def length_buckets(texts: Sequence[str], edges: Sequence[int]) -> np.ndarray:
@@ -198,10 +203,17 @@ def length_buckets(texts: Sequence[str], edges: Sequence[int]) -> np.ndarray:
     if not len(edges):
         return out
     shortest = 2 * min(edges) + 1
-    for i, text in enumerate(texts):
-        if len(text) >= shortest:
-            words = len(text.split())
-            out[i] = sum(words > edge for edge in edges)
+    candidates = [i for i, text in enumerate(texts) if len(text) >= shortest]
+    if not candidates:
+        return out
+    long = [texts[i] for i in candidates]
+    found = per_text(long)
+    if found is None:  # a NUL inside a text: count text by text
+        words = np.array([len(text.split()) for text in long])
+    else:
+        codes, owner = found
+        words = _words(owner, lookup(SPACE, codes) | (codes == 0), len(long))
+    out[candidates] = np.searchsorted(np.sort(np.asarray(edges)), words, side="left")
     return out
 
 
