@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from classifier.text.chars import per_text
 from classifier.text.normalize import _SPACE_RUNS, WHITE_SPACE, normalize, tokenize
 
 PIECES = st.sampled_from(
@@ -100,3 +101,16 @@ def test_space_folding_matches_the_plain_rule(text: str) -> None:
     other than a space: the spelled-out pattern does what the short negated one says."""
     plain = re.sub(r"[^\S\n]{2,}|[^\S\n ]", " ", text)
     assert _SPACE_RUNS.sub(" ", text) == plain
+
+
+@given(st.lists(st.text(max_size=12), max_size=6))
+def test_per_text_gives_each_code_point_the_index_of_its_text(texts: list[str]) -> None:
+    found = per_text(texts)
+    if any("\x00" in text for text in texts):
+        assert found is None
+        return
+    assert found is not None
+    codes, owner = found
+    assert "".join(map(chr, codes.tolist())) == "\x00".join(texts)
+    # a text's code points and the NUL before it belong to it
+    assert owner.tolist() == [i for i, text in enumerate(texts) for _ in range(len(text) + (i > 0))]
