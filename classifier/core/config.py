@@ -66,7 +66,7 @@ class TrainConfig(Record):
         before the logistic regression
         (:class:`classifier.featurize.scaling.LogRatioScaling`); ``"none"`` leaves the
         columns as they are. Chosen by cross-validation on the training split
-        (``benchmarks/model_selection.py``: ROC-AUC 0.973 without, 0.979 with).
+        (``benchmarks/model_selection.py``: ROC-AUC 0.975 without, 0.979 with).
     hash_bits : int
         Each hashed block (words, characters) has ``2**hash_bits`` columns.
     C : float
