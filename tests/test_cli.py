@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from classifier import __version__
+from classifier import Predictor, __version__
 from classifier.interfaces.cli import main
 from classifier.modeling.storage import card_path
 
@@ -199,6 +199,30 @@ def test_cli_score_lines_reports_a_bad_line_and_scores_the_rest(
     assert result.exit_code == 1
     assert [row.split(",")[0] for row in result.stdout.splitlines()[1:]] == [f"{mixed}:1", f"{mixed}:4"]
     assert f"error: {mixed}:2: undecodable bytes" in result.stderr
+
+
+def test_cli_score_reports_a_lone_surrogate_and_scores_the_rest(
+    runner: CliRunner, model_file: Path, tmp_path: Path
+) -> None:
+    """A JSON escape of half a surrogate pair is not valid Unicode and could not be printed:
+    one line names the row, and the other rows are scored, with their passages printed."""
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"text": "\\ud83d קוד הנחה בביו"}\n{"text": "שבת שלום לכולם"}\n', encoding="utf-8")
+    result = runner.invoke(
+        main, ["score", str(rows), "--format", "jsonl", "--passages", "--model", str(model_file)]
+    )
+    assert result.exit_code == 1
+    assert f"error: {rows}:1: a lone surrogate" in result.stderr
+    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [f"{rows}:2"]
+
+
+def test_the_library_scores_a_text_holding_a_lone_surrogate(predictor: Predictor) -> None:
+    """Predictor takes any str: a lone surrogate is one more character, not a crash."""
+    odd = "מבצע ענק רק היום " + chr(0xD83D)
+    score = predictor.score(odd)
+    assert 0.0 <= score <= 1.0
+    assert predictor.passages(odd)[0].score == pytest.approx(score)
+    assert predictor.explain(odd).score == pytest.approx(score)
 
 
 def test_cli_score_lines_of_an_empty_input_is_an_error(runner: CliRunner, model_file: Path) -> None:

@@ -60,6 +60,13 @@ def test_service_limits_and_bad_requests_get_clear_messages(client: TestClient) 
     assert too_many.status_code == 422 and f"at most {MAX_BATCH} posts" in too_many.text
     both = client.post("/v1/score", json={"text": "א", "texts": ["ב"]})
     assert both.status_code == 422 and "either 'text'" in both.text
+    # half a surrogate pair is not valid Unicode: refused by name, never a server error
+    broken = client.post(
+        "/v1/score",
+        content='{"text": "\\ud83d שלום", "passages": true}',
+        headers={"content-type": "application/json"},
+    )
+    assert broken.status_code == 422 and "lone surrogate" in broken.text
     bad_json = client.post("/v1/score", content=b"{not json", headers={"Content-Type": "application/json"})
     assert bad_json.status_code == 422
     wrong_type = client.post("/v1/score", json={"texts": [1, None]})

@@ -25,6 +25,7 @@ import json
 import os
 import threading
 from collections import deque
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from importlib import resources
@@ -35,6 +36,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from classifier.core.errors import ClassifierError
 from classifier.core.labels import label_of
+from classifier.modeling.tables import lone_surrogate
 from classifier.prediction.predictor import Predictor, languages_of_scored
 
 #: The most posts one request may score.
@@ -59,6 +61,7 @@ class ScoreRequest(BaseModel):
             raise ValueError("give either 'text' (one post) or 'texts' (a list of posts)")
         if self.texts is not None and len(self.texts) > MAX_BATCH:
             raise ValueError(f"at most {MAX_BATCH} posts per request; split the batch")
+        _refuse_lone_surrogates([self.text] if self.texts is None else self.texts)
         return self
 
 
@@ -69,6 +72,20 @@ class Correction(BaseModel):
     label: Literal["promotional", "organic"]
     score: float | None = None
     note: str | None = Field(None, max_length=2000)
+
+    @model_validator(mode="after")
+    def valid_unicode(self) -> Correction:
+        _refuse_lone_surrogates([self.text, self.note])
+        return self
+
+
+def _refuse_lone_surrogates(texts: Sequence[str | None]) -> None:
+    """Refuse text that is not valid Unicode: it could be neither echoed nor stored as UTF-8."""
+    for i, text in enumerate(texts):
+        if text is not None and lone_surrogate(text):
+            raise ValueError(
+                f"text {i} holds a lone surrogate (not valid Unicode, often a broken \\ud83d-style escape)"
+            )
 
 
 def default_labels_path() -> Path:
@@ -238,7 +255,8 @@ def create_app(predictor: Predictor, labels: Path | None = None) -> Any:
         The labels file of corrections; None for :func:`default_labels_path`.
     """
     from fastapi import FastAPI, HTTPException
-    from fastapi.responses import HTMLResponse, Response
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import HTMLResponse, JSONResponse, Response
 
     labels_file = LabelsFile(labels or default_labels_path())
     scorer = _Scorer(predictor)
@@ -248,6 +266,15 @@ def create_app(predictor: Predictor, labels: Path | None = None) -> Any:
         version=predictor.card.package_version,
     )
     app.add_middleware(_BodyLimit)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(request: Any, error: RequestValidationError) -> JSONResponse:
+        # what was wrong and where, without echoing the input (which may not even encode as UTF-8)
+        details = [
+            {"type": e.get("type"), "loc": list(e.get("loc", ())), "msg": e.get("msg")}
+            for e in error.errors()
+        ]
+        return JSONResponse(status_code=422, content={"detail": details})
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -106,6 +107,21 @@ def open_text(stream: BinaryIO, encoding: str | None = None) -> io.TextIOWrapper
 def undecodable(text: str) -> bool:
     """Whether decoded text holds bytes that were not valid in its encoding."""
     return any("\udc80" <= char <= "\udcff" for char in text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(text: str) -> bool:
+    """Whether text holds a surrogate code point, which no valid Unicode text does (a JSON escape
+    such as ``"\\ud83d"`` without its pair makes one); it could not be written out as UTF-8.
+
+    Examples
+    --------
+    >>> lone_surrogate("שלום 🙂"), lone_surrogate("שלום " + chr(0xD83D))
+    (False, True)
+    """
+    return _SURROGATE.search(text) is not None
 
 
 def iter_rows(path: Path, kind: str, encoding: str | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -209,6 +225,8 @@ def text_of(value: Any, column: str) -> tuple[str | None, str | None]:
     text = str(value)
     if undecodable(text):
         return None, "undecodable bytes; pass --encoding (e.g. cp1255 or utf-16)"
+    if lone_surrogate(text):
+        return None, "a lone surrogate (not valid Unicode, often a broken \\ud83d-style escape); fix the text"
     if not text.strip():
         return None, "empty text"
     return text, None

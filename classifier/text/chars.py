@@ -74,14 +74,15 @@ SENTENCE_END = table_of(".!?…")
 
 
 def codepoints(text: str) -> np.ndarray:
-    """The code points of a string, as ``uint32``.
+    """The code points of a string, as ``uint32`` (a lone surrogate, which a JSON escape can
+    produce, is kept as its own code point rather than refused).
 
     Examples
     --------
     >>> codepoints("אב1").tolist()
     [1488, 1489, 49]
     """
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def lookup(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
