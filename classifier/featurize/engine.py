@@ -35,7 +35,7 @@ import numpy as np
 
 from classifier.core.config import Record, known_fields
 from classifier.text import passages
-from classifier.text.chars import LETTER, PREFIX_LETTER, SPACE, WORD, codepoints, lookup
+from classifier.text.chars import LETTER, PREFIX_LETTER, SPACE, WORD, codepoints, lookup, owners
 from classifier.text.cues import CUE_WORDINGS, NOT_CUES, QUOTED_CUES
 from classifier.text.normalize import normalize
 from classifier.text.passages import judged_passages
@@ -343,10 +343,8 @@ def extract(
     n = len(texts)
     codes = codepoints(joined)
     length = len(codes)
-    # each post's code points, and the separator before it, belong to it (normalised posts hold
-    # no NUL); np.repeat over the posts' extents is much faster than a cumulative sum of NULs
-    bounds = np.r_[0, starts[1:] - 2, length] if n else np.zeros(1, dtype=np.int64)
-    post_of = np.repeat(np.arange(n), np.diff(bounds))
+    # a padded post begins one before its start and ends one before the next padded post begins
+    post_of = owners(np.diff(np.r_[starts - 1, length + 1]) - 1)
     up, down = _powers(length)
     prefix = np.zeros(length + 1, dtype=np.uint64)
     np.cumsum(codes.astype(np.uint64) * up[:length], out=prefix[1:])

@@ -80,6 +80,12 @@ class Calibration:
     length_slopes: tuple[float, ...] = ()
     length_offsets: tuple[float, ...] = ()
 
+    def keeps_order(self) -> bool:
+        """Whether the map rises with the log-odds in every length band (true of the others)."""
+        if self.method != "length_sigmoid":
+            return True
+        return bool(np.all(np.cumsum((self.slope, *self.length_slopes)) > 0))
+
     def buckets(self, texts: Sequence[str]) -> np.ndarray:
         """How many of :attr:`length_edges` each text is longer than (all 0 for other methods)."""
         edges = self.length_edges if self.method == "length_sigmoid" else ()
@@ -143,9 +149,7 @@ class Calibration:
             raise ValueError("length buckets need increasing edges with one slope and one offset each")
         if edges and (method != "length_sigmoid" or edges[0] < 1):
             raise ValueError("length buckets belong to a length_sigmoid map, with edges of 1 word or more")
-        if method == "length_sigmoid" and np.any(np.cumsum((slope, *slopes)) <= 0):
-            raise ValueError("a length band whose slope is not positive would reverse the score order")
-        return cls(
+        calibration = cls(
             method=method,
             slope=slope,
             offset=offset,
@@ -155,6 +159,9 @@ class Calibration:
             length_slopes=slopes,
             length_offsets=offsets,
         )
+        if not calibration.keeps_order():
+            raise ValueError("a length band whose slope is not positive would reverse the score order")
+        return calibration
 
 
 def _whole_numbers(values: object, name: str) -> list[int]:

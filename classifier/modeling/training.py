@@ -41,7 +41,6 @@ logger = logging.getLogger(__name__)
 MIN_PER_LABEL = 10
 #: The fewest posts of your own that ``promo train --add`` learns from: fewer cannot be told from noise.
 MIN_ADDED = 10
-CALIBRATIONS = CALIBRATION_METHODS
 #: The word counts above which ``length_sigmoid`` gives texts their own offset and slope: the
 #: issue's bands of long (over 150 words) and very long (over 400) texts, not tuned.
 LENGTH_EDGES = (150, 400)
@@ -148,12 +147,12 @@ class _Lengths:
     def of(cls, texts: Sequence[str], y: np.ndarray) -> _Lengths:
         """The :data:`LENGTH_EDGES` that at least :data:`MIN_PER_LENGTH_BUCKET` posts of each label exceed."""
         counts = length_buckets(texts, LENGTH_EDGES)
-        edges = tuple(
-            edge
-            for k, edge in enumerate(LENGTH_EDGES, start=1)
-            if min(int(np.sum((counts >= k) & (y == label))) for label in (0, 1)) >= MIN_PER_LENGTH_BUCKET
+        # the posts above an edge include those above every later one, so the edges kept are the first few
+        kept = sum(
+            min(int(np.sum((counts >= k) & (y == label))) for label in (0, 1)) >= MIN_PER_LENGTH_BUCKET
+            for k in range(1, len(LENGTH_EDGES) + 1)
         )
-        return cls(edges, length_buckets(texts, edges))
+        return cls(LENGTH_EDGES[:kept], np.minimum(counts, kept))
 
     def subset(self, rows: np.ndarray) -> _Lengths:
         """The buckets of ``rows`` only, under the same edges."""
@@ -188,14 +187,9 @@ def _length_sigmoid_usable(decision: np.ndarray, y: np.ndarray, lengths: _Length
             f"too few long texts for a length-aware calibration (it needs {MIN_PER_LENGTH_BUCKET} posts "
             f"of each label over {LENGTH_EDGES[0]} words)"
         )
-    if not _keeps_order(_fit_length_sigmoid(decision, y, lengths)):
+    if not _fit_length_sigmoid(decision, y, lengths).keeps_order():
         return "a length-aware calibration would reverse the score order of some lengths on this data"
     return None
-
-
-def _keeps_order(calibration: Calibration) -> bool:
-    """Whether every length band's map rises with the log-odds."""
-    return bool(np.all(np.cumsum((calibration.slope, *calibration.length_slopes)) > 0))
 
 
 def centered_isotonic_points(decision: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -443,7 +437,7 @@ def train(posts: LabelledPosts, config: TrainConfig | None = None) -> TrainedMod
     whole, best, pipeline = _cross_validate_and_fit(texts, y, config, folds, weights)
     aggregation, by_rule = _choose_aggregation(whole, best, y, config)
     decision = aggregate(whole, best, aggregation)
-    methods = CALIBRATIONS if config.calibration == "auto" else (config.calibration,)
+    methods = CALIBRATION_METHODS if config.calibration == "auto" else (config.calibration,)
     candidates: dict[str, dict[str, float]] = {}
     calibrated: dict[str, np.ndarray] = {}
     lengths = _Lengths.of(texts, y)

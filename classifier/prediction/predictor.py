@@ -275,7 +275,9 @@ class Predictor:
             spans = [stripped_span(text)]
         pieces = [text[a:b] for a, b in spans]
         scores = self.model.probability(self.model.linear.piece_decisions(batch), pieces, self.prior)
-        return [Passage(a, b, text[a:b], float(s)) for (a, b), s in zip(spans, scores, strict=True)]
+        return [
+            Passage(a, b, piece, float(s)) for (a, b), piece, s in zip(spans, pieces, scores, strict=True)
+        ]
 
     def disclosure(self, text: str) -> Disclosure:
         """Whether the post says it is paid content: ``clear``, ``weak`` or ``none``.
